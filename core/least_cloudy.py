@@ -1,0 +1,64 @@
+"""The least-cloudy baseline: the date with the smallest cloud coverage, forwarded unchanged."""
+
+from .clear_statistics import clear_statistics, least_cloudy_position
+from .grid_reader import BILINEAR, GridReader
+from .raster_writer import GeoTiffWriter, check_output_path
+from .reporting import ProgressSpan, Reporter, Stopwatch
+from .time_series import open_time_series
+from .windows import DEFAULT_MEMORY_MB, plan_windows
+
+
+def least_cloudy(s2_paths, mask_paths, output_path, extent=None, extent_crs=None,
+                 memory_mb=DEFAULT_MEMORY_MB, threads=2, reporter=None):
+    """Write the least cloudy date of the series, cropped to the region of interest.
+
+    Returns a dict with ``selected_index`` (0-based, input order), ``selected_path``,
+    ``date`` and ``cloud_coverage`` (per input layer, input order).
+    """
+    reporter = reporter or Reporter()
+    clock = Stopwatch()
+    series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True)
+    check_output_path(output_path, series.paths())
+    for line in series.describe():
+        reporter.info(line)
+    reporter.info(f"Memory budget: {memory_mb:g} MB, {threads} reading thread(s).")
+
+    stats = clear_statistics(series, reporter, memory_mb, threads, 0.0, 70.0)
+    best = least_cloudy_position(series, stats)
+    item = series.items[best]
+    for k, s in enumerate(stats):
+        reporter.info(f"  {series.items[k].date_text()} {series.items[k].name}: cloud coverage "
+                      f"{100 * s.cloud_coverage:.2f} % of the region ({s.valid} valid px)")
+    reporter.info(f"Least cloudy: {item.name} ({item.date_text()}), cloud coverage "
+                  f"{100 * stats[best].cloud_coverage:.2f} %.")
+
+    reader = GridReader(item, series.grid, BILINEAR, bands=series.band_indexes[best])
+    if reader.resampled:
+        reporter.warning(f"The selected {item.label} is on another grid: it is resampled, not copied.")
+    steps = plan_windows(series.grid.height, series.grid.width,
+                         series.band_count * series.dtype.itemsize * 2, memory_mb)
+    span = ProgressSpan(reporter, 70.0, 100.0, len(steps))
+    tags = dict(item.tags)
+    tags.update(S2CF_ALGORITHM="leastcloudy", S2CF_SOURCE=item.name,
+                S2CF_CLOUD_COVERAGE=f"{stats[best].cloud_coverage:.6f}")
+    if item.date:
+        tags["ACQUISITION_DATE"] = item.date.isoformat()
+    descriptions = [item.descriptions[b - 1] or series.output_bands[i]
+                    for i, b in enumerate(series.band_indexes[best])]
+    try:
+        with GeoTiffWriter(output_path, series.grid, series.band_count, item.dtype, item.nodata,
+                           descriptions, tags) as writer:
+            for n, step in enumerate(steps, start=1):
+                writer.write(reader.read(step.core), step.core)
+                span.step(n)
+    finally:
+        reader.close()
+    reporter.info(f"Done in {clock.seconds:.2f} s.")
+    by_input = sorted(range(len(series.items)), key=lambda k: series.items[k].input_index)
+    return {
+        "selected_index": item.input_index,
+        "selected_path": item.path,
+        "date": item.date,
+        "cloud_coverage": [stats[k].cloud_coverage for k in by_input],
+        "output": output_path,
+    }

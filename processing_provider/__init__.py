@@ -1,0 +1,1 @@
+"""QGIS Processing provider of S2 CloudFree: thin wrappers around ``core``."""

@@ -1,0 +1,129 @@
+"""What every S2 CloudFree algorithm shares: parameters, feedback, errors."""
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterMultipleLayers,
+    QgsProcessingParameterNumber,
+    QgsRasterLayer,
+)
+
+S2_LAYERS = "S2_LAYERS"
+MASK_LAYERS = "MASK_LAYERS"
+EXTENT = "EXTENT"
+MEMORY_MB = "MEMORY_MB"
+THREADS = "THREADS"
+
+
+class FeedbackReporter:
+    """Adapts ``QgsProcessingFeedback`` to the core library's reporter interface."""
+
+    def __init__(self, feedback):
+        self.feedback = feedback
+
+    def info(self, message):
+        self.feedback.pushInfo(message)
+
+    def warning(self, message):
+        self.feedback.pushWarning(message)
+
+    def set_progress(self, percent):
+        self.feedback.setProgress(percent)
+
+    def is_cancelled(self):
+        return self.feedback.isCanceled()
+
+    def check_cancelled(self):
+        if self.is_cancelled():
+            from ..core.errors import CancelledError
+
+            raise CancelledError()
+
+
+class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
+    """Base class: subclasses define the parameters and ``execute(parameters, context, reporter)``."""
+
+    def createInstance(self):  # noqa: N802 (QGIS API)
+        return type(self)()
+
+    def group(self):
+        return ""
+
+    def groupId(self):  # noqa: N802 (QGIS API)
+        return ""
+
+    # -- parameters shared by several algorithms ---------------------------------
+    def add_series_parameters(self, masks_optional):
+        self.addParameter(QgsProcessingParameterMultipleLayers(
+            S2_LAYERS, "Sentinel-2 layers (the time series)", QgsProcessing.TypeRaster))
+        self.addParameter(QgsProcessingParameterMultipleLayers(
+            MASK_LAYERS, "Cloud masks (one per Sentinel-2 layer; 0 = clear, anything else = cloud)",
+            QgsProcessing.TypeRaster, optional=masks_optional))
+        self.addParameter(QgsProcessingParameterExtent(
+            EXTENT, "Region of interest (default: the first Sentinel-2 layer)", optional=True))
+
+    def add_performance_parameters(self):
+        memory = QgsProcessingParameterNumber(
+            MEMORY_MB, "Memory budget for working arrays (MB)", QgsProcessingParameterNumber.Integer,
+            512, minValue=32, maxValue=1024 * 1024)
+        threads = QgsProcessingParameterNumber(
+            THREADS, "Reading threads", QgsProcessingParameterNumber.Integer, 2, minValue=1, maxValue=64)
+        for parameter in (memory, threads):
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            self.addParameter(parameter)
+
+    def layer_paths(self, parameters, name, context):
+        """File paths of the raster layers of a multiple-layer parameter, in the given order."""
+        paths = []
+        for layer in self.parameterAsLayerList(parameters, name, context) or []:
+            if not isinstance(layer, QgsRasterLayer):
+                raise QgsProcessingException(f"{name}: the layer '{layer.name()}' is not a raster layer.")
+            if layer.providerType() != "gdal":
+                raise QgsProcessingException(
+                    f"{name}: the layer '{layer.name()}' is not a file-based raster "
+                    f"(provider {layer.providerType()}); save it as a GeoTIFF first.")
+            paths.append(layer.source().split("|", 1)[0])
+        return paths
+
+    def extent(self, parameters, context):
+        """(bounds, crs) of the EXTENT parameter, or (None, None) when it is not set."""
+        if parameters.get(EXTENT) in (None, ""):
+            return None, None
+        rect = self.parameterAsExtent(parameters, EXTENT, context)
+        if rect is None or rect.isNull() or rect.isEmpty():
+            return None, None
+        crs = self.parameterAsExtentCrs(parameters, EXTENT, context)
+        crs_text = None
+        if crs is not None and crs.isValid():
+            crs_text = crs.authid() if crs.authid().upper().startswith("EPSG:") else crs.toWkt()
+        return (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()), crs_text
+
+    def performance(self, parameters, context):
+        memory = self.parameterAsInt(parameters, MEMORY_MB, context) if MEMORY_MB in parameters else 512
+        threads = self.parameterAsInt(parameters, THREADS, context) if THREADS in parameters else 2
+        return memory or 512, threads or 2
+
+    # -- running ------------------------------------------------------------------
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+        from ..core.dependencies import require
+        from ..core.errors import CancelledError, S2CloudFreeError
+
+        reporter = FeedbackReporter(feedback)
+        try:
+            for package in self.required_packages():
+                require(package)
+            return self.execute(parameters, context, reporter)
+        except CancelledError as exc:
+            feedback.reportError(str(exc), fatalError=True)
+            raise QgsProcessingException(str(exc)) from exc
+        except S2CloudFreeError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+
+    def required_packages(self):
+        return ("numpy", "rasterio")
+
+    def execute(self, parameters, context, reporter):
+        raise NotImplementedError

@@ -1,0 +1,30 @@
+"""The ``s2cloudfree`` Processing provider."""
+
+import os
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from .least_cloudy_algorithm import LeastCloudyAlgorithm
+from .mosaic_algorithm import MosaicAlgorithm
+from .sample_algorithm import SampleAlgorithm
+
+_ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "ui", "icons", "s2cloudfree.svg")
+
+
+class S2CloudFreeProvider(QgsProcessingProvider):
+    def id(self):
+        return "s2cloudfree"
+
+    def name(self):
+        return "S2 CloudFree"
+
+    def longName(self):  # noqa: N802 (QGIS API)
+        return "S2 CloudFree: cloud-free Sentinel-2 from time series"
+
+    def icon(self):
+        return QIcon(_ICON)
+
+    def loadAlgorithms(self):  # noqa: N802 (QGIS API)
+        for algorithm in (LeastCloudyAlgorithm(), MosaicAlgorithm(), SampleAlgorithm()):
+            self.addAlgorithm(algorithm)

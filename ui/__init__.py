@@ -1,0 +1,1 @@
+"""User-interface parts of the plugin (menu entries; the dock comes later)."""

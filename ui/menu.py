@@ -1,0 +1,45 @@
+"""Plugin menu entries that open the Processing dialogs of the algorithms."""
+
+import os
+
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+MENU_TITLE = "S2 &CloudFree"
+ICON_PATH = os.path.join(os.path.dirname(__file__), "icons", "s2cloudfree.svg")
+
+#: (algorithm id, menu text) in menu order.
+MENU_ALGORITHMS = (
+    ("s2cloudfree:leastcloudy", "Least cloudy date…"),
+    ("s2cloudfree:mosaic", "Mosaic of clear observations…"),
+    ("s2cloudfree:sample", "Generate a sample series…"),
+)
+
+
+class AlgorithmMenu:
+    """Adds one action per algorithm under the Raster menu, and removes them again."""
+
+    def __init__(self, iface):
+        self.iface = iface
+        self.actions = []
+
+    def add(self):
+        icon = QIcon(ICON_PATH)
+        for algorithm_id, text in MENU_ALGORITHMS:
+            action = QAction(icon, text, self.iface.mainWindow())
+            action.setObjectName(algorithm_id.replace(":", "_"))
+            action.triggered.connect(lambda _checked=False, a=algorithm_id: self.open_dialog(a))
+            self.iface.addPluginToRasterMenu(MENU_TITLE, action)
+            self.actions.append(action)
+
+    def remove(self):
+        for action in self.actions:
+            self.iface.removePluginRasterMenu(MENU_TITLE, action)
+            action.deleteLater()
+        self.actions = []
+
+    @staticmethod
+    def open_dialog(algorithm_id):
+        import processing
+
+        processing.execAlgorithmDialog(algorithm_id, {})
