@@ -83,7 +83,7 @@ class Grid:
 
     def crop(self, bounds):
         """The sub-grid covering ``bounds`` (in this grid's CRS), snapped outwards to whole
-        pixels and clipped to the grid. Raises InputError when they do not overlap."""
+        pixels and clipped to the grid; None when they do not overlap."""
         left, bottom, right, top = bounds
         inv = ~self.transform
         cols, rows = [], []

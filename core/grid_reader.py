@@ -59,7 +59,19 @@ class GridReader:
                 src_nodata=self.info.nodata, nodata=nodata)
 
     def read(self, window):
-        """bands x rows x cols array of ``window`` (a core.windows.Window of the grid)."""
+        """bands x rows x cols array of ``window`` (a core.windows.Window of the grid).
+
+        GDAL errors (a truncated or damaged file, a file that went away) become an
+        InputError that names the layer."""
+        rasterio = require("rasterio")
+        from rasterio._err import CPLE_BaseError
+
+        try:
+            return self._read(window)
+        except (rasterio.errors.RasterioError, rasterio.errors.RasterioIOError, CPLE_BaseError) as exc:
+            raise InputError(f"The {self.info.label} cannot be read ({self.info.path}): {exc}") from exc
+
+    def _read(self, window):
         from rasterio.windows import Window as RioWindow
 
         if self._dataset is None:

@@ -1,6 +1,7 @@
 """The least-cloudy baseline: the date with the smallest cloud coverage, forwarded unchanged."""
 
 from .clear_statistics import clear_statistics, least_cloudy_position
+from .gdal_environment import bounded_gdal_cache
 from .grid_reader import BILINEAR, GridReader
 from .raster_writer import GeoTiffWriter, check_output_path
 from .reporting import ProgressSpan, Reporter, Stopwatch
@@ -8,6 +9,7 @@ from .time_series import open_time_series
 from .windows import DEFAULT_MEMORY_MB, plan_windows
 
 
+@bounded_gdal_cache
 def least_cloudy(s2_paths, mask_paths, output_path, extent=None, extent_crs=None,
                  memory_mb=DEFAULT_MEMORY_MB, threads=2, reporter=None):
     """Write the least cloudy date of the series, cropped to the region of interest.

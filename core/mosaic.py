@@ -1,15 +1,19 @@
 """The mosaicing baseline: per pixel, the mean of the clear observations."""
 
 import contextlib
+import os
 
 import numpy as np
 
 from .clear_statistics import bytes_per_pixel_for_reading, clear_statistics, least_cloudy_position
+from .dependencies import require
+from .gdal_environment import bounded_gdal_cache
 from .errors import InputError
 from .grid_reader import ReaderPool, iter_observations
 from .raster_writer import GeoTiffWriter, check_output_path
 from .reporting import ProgressSpan, Reporter, Stopwatch
 from .time_series import open_time_series, output_descriptions
+from .validity import valid_pixels
 from .windows import DEFAULT_MEMORY_MB, plan_windows
 
 #: What pixels without any clear observation get, in the order of the FALLBACK enum.
@@ -26,12 +30,45 @@ def _output_nodata(series):
     return float("nan") if ref.is_float else 0
 
 
-def _constant_value(series, sample):
-    """The paper's 0.5 reflectance in the scale of the inputs (DN or reflectance)."""
+_SCALE_SAMPLES = 4  # per side: 16 small windows spread over a layer
+_SCALE_SAMPLE_SIDE = 32
+
+
+def _layer_sample(path, nodata):
+    """Finite valid values of 16 small windows spread over a whole layer (cheap to read)."""
+    import warnings
+
+    rasterio = require("rasterio")
+    from rasterio.windows import Window as RioWindow
+
+    values = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with rasterio.open(path) as ds:
+            h, w = min(ds.height, _SCALE_SAMPLE_SIDE), min(ds.width, _SCALE_SAMPLE_SIDE)
+            for r in np.linspace(0, ds.height - h, _SCALE_SAMPLES).astype(int):
+                for c in np.linspace(0, ds.width - w, _SCALE_SAMPLES).astype(int):
+                    data = ds.read(window=RioWindow(int(c), int(r), w, h))
+                    part = data[:, valid_pixels(data, nodata)]
+                    values.append(part[np.isfinite(part)])
+    return np.concatenate(values)
+
+
+def _constant_value(series):
+    """The paper's 0.5 reflectance in the scale of the inputs (DN or reflectance).
+
+    Float inputs may hold either scale: it is decided once per run from samples spread
+    over whole layers (the first layer with valid samples), so that it does not depend on
+    the windows the memory budget gives.
+    """
     if not series.reference.is_float:
         return PAPER_CONSTANT_REFLECTANCE * _DN_PER_REFLECTANCE
-    values = sample[np.isfinite(sample)]
-    is_dn = values.size and float(np.median(values)) > 50.0
+    is_dn = False
+    for item in sorted(series.items, key=lambda i: i.input_index):
+        values = _layer_sample(item.path, item.nodata)
+        if values.size:
+            is_dn = float(np.median(values)) > 50.0
+            break
     return PAPER_CONSTANT_REFLECTANCE * (_DN_PER_REFLECTANCE if is_dn else 1.0)
 
 
@@ -42,6 +79,7 @@ def _to_dtype(mean, dtype):
     return mean.astype(dtype)
 
 
+@bounded_gdal_cache
 def mosaic(s2_paths, mask_paths, output_path, count_path=None, extent=None, extent_crs=None,
            fallback="nodata", memory_mb=DEFAULT_MEMORY_MB, threads=2, reporter=None):
     """Write the per-pixel mean of the clear observations of the series.
@@ -60,7 +98,7 @@ def mosaic(s2_paths, mask_paths, output_path, count_path=None, extent=None, exte
     check_output_path(output_path, series.paths())
     if count_path:
         check_output_path(count_path, series.paths() + [output_path])
-        if count_path == output_path:
+        if os.path.realpath(count_path) == os.path.realpath(output_path):
             raise InputError("OUTPUT and OUTPUT_COUNT must be different files.")
     for line in series.describe():
         reporter.info(line)
@@ -91,7 +129,7 @@ def mosaic(s2_paths, mask_paths, output_path, count_path=None, extent=None, exte
         tags["S2CF_FIRST_DATE"] = series.items[0].date.isoformat()
         tags["S2CF_LAST_DATE"] = series.items[-1].date.isoformat()
     totals = {"pixels": series.grid.pixels, "never_clear": 0, "valid_somewhere": 0}
-    constant = None
+    constant = _constant_value(series) if fallback == "constant" else None
     done = 0
     try:
         with contextlib.ExitStack() as stack, ReaderPool(threads) as pool:
@@ -114,8 +152,6 @@ def mosaic(s2_paths, mask_paths, output_path, count_path=None, extent=None, exte
                     seen |= obs.valid
                     if obs.index == best:
                         fallback_data, fallback_valid = obs.data, obs.valid
-                    if constant is None and fallback == "constant":
-                        constant = _constant_value(series, obs.data[:, obs.valid])
                     done += 1
                     span.step(done)
                 has_clear = count > 0

@@ -15,6 +15,8 @@ def check_output_path(path, input_paths):
     """Raise InputError when ``path`` would overwrite one of the inputs or cannot be written."""
     if not path:
         raise InputError("No output file was given.")
+    if os.path.isdir(path):
+        raise InputError(f"The output {path} is a folder; give a file name.")
     target = os.path.realpath(path)
     for source in input_paths:
         if source and os.path.exists(source) and os.path.realpath(source) == target:
@@ -86,15 +88,26 @@ class GeoTiffWriter:
         fd, self._tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".partial.tif", dir=folder)
         os.close(fd)
         import warnings
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # no CRS is fine for pixel-coordinate inputs
-            self._dataset = rasterio.open(self._tmp, "w", **self._profile())
-        for i, text in enumerate(self.descriptions[: self.count], start=1):
-            self._dataset.set_band_description(i, text)
-        if self.tags:
-            self._dataset.update_tags(**{k: str(v) for k, v in self.tags.items()})
-        for band, tags in self.band_tags.items():
-            self._dataset.update_tags(band, **{k: str(v) for k, v in tags.items()})
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # no CRS is fine for pixel-coordinate inputs
+                self._dataset = rasterio.open(self._tmp, "w", **self._profile())
+            for i, text in enumerate(self.descriptions[: self.count], start=1):
+                self._dataset.set_band_description(i, text)
+            if self.tags:
+                self._dataset.update_tags(**{k: str(v) for k, v in self.tags.items()})
+            for band, tags in self.band_tags.items():
+                self._dataset.update_tags(band, **{k: str(v) for k, v in tags.items()})
+        except BaseException:
+            # __exit__ does not run when __enter__ fails: clean up here
+            if self._dataset is not None:
+                try:
+                    self._dataset.close()
+                except Exception:
+                    pass
+                self._dataset = None
+            self._discard()
+            raise
         return self
 
     def write(self, array, window):
@@ -118,11 +131,15 @@ class GeoTiffWriter:
         if exc_type is not None:
             self._discard()
             return False
+        try:
+            os.replace(self._tmp, self.path)
+        except OSError as exc:
+            self._discard()
+            raise InputError(f"Cannot write the output {self.path}: {exc}") from exc
+        self._tmp = None
         for sidecar in (self.path + ".aux.xml", self.path + ".ovr"):
             if os.path.exists(sidecar):
                 os.remove(sidecar)  # stale statistics of an older file would mislead QGIS
-        os.replace(self._tmp, self.path)
-        self._tmp = None
         return False
 
     def _discard(self):

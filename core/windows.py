@@ -10,7 +10,7 @@ Window = namedtuple("Window", "row_off col_off height width")
 #: ``core`` the part of it this step owns; ``inner`` is ``core`` relative to ``read``.
 WindowStep = namedtuple("WindowStep", "index read core inner")
 
-DEFAULT_MEMORY_MB = 512
+DEFAULT_MEMORY_MB = 256
 _MIN_SIDE = 64
 
 

@@ -11,6 +11,10 @@ from qgis.core import (
     QgsRasterLayer,
 )
 
+# Same value as core.windows.DEFAULT_MEMORY_MB (not imported: loading the provider
+# must not import core modules).
+DEFAULT_MEMORY_MB = 256
+
 S2_LAYERS = "S2_LAYERS"
 MASK_LAYERS = "MASK_LAYERS"
 EXTENT = "EXTENT"
@@ -68,7 +72,7 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
     def add_performance_parameters(self):
         memory = QgsProcessingParameterNumber(
             MEMORY_MB, "Memory budget for working arrays (MB)", QgsProcessingParameterNumber.Integer,
-            512, minValue=32, maxValue=1024 * 1024)
+            DEFAULT_MEMORY_MB, minValue=32, maxValue=1024 * 1024)
         threads = QgsProcessingParameterNumber(
             THREADS, "Reading threads", QgsProcessingParameterNumber.Integer, 2, minValue=1, maxValue=64)
         for parameter in (memory, threads):
@@ -102,9 +106,9 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
         return (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()), crs_text
 
     def performance(self, parameters, context):
-        memory = self.parameterAsInt(parameters, MEMORY_MB, context) if MEMORY_MB in parameters else 512
-        threads = self.parameterAsInt(parameters, THREADS, context) if THREADS in parameters else 2
-        return memory or 512, threads or 2
+        memory = self.parameterAsInt(parameters, MEMORY_MB, context) if MEMORY_MB in parameters else 0
+        threads = self.parameterAsInt(parameters, THREADS, context) if THREADS in parameters else 0
+        return memory or DEFAULT_MEMORY_MB, threads or 2
 
     # -- running ------------------------------------------------------------------
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)

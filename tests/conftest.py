@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+# QGIS writes .aux.xml statistics beside the layers it loads; the real data in
+# ../shared/data is read-only input and must stay as it is.
+os.environ["GDAL_PAM_ENABLED"] = "NO"
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
