@@ -41,13 +41,13 @@ def series_paths(size):
 
 
 def generate(size):
-    from s2cloudfree.core.sample import generate_sample_series
+    from s2cloudfree.core.sample import generate_large_series
 
     folder, s2, masks = series_paths(size)
     if len(s2) == DATES and len(masks) == DATES:
         return
     started = time.perf_counter()
-    generate_sample_series(str(folder), n_dates=DATES, size=size, seed=11)
+    generate_large_series(str(folder), n_dates=DATES, size=size, seed=11)
     print(f"generated {DATES} dates at {size}² in {time.perf_counter() - started:.1f} s", flush=True)
 
 

@@ -190,7 +190,9 @@ def generate_sample_series(folder, n_dates=24, size=256, seed=0, start="2021-03-
     ``cadence_days`` days from ``start`` (ISO date string or ``datetime.date``). ``seed`` makes
     everything reproducible. ``truth=False`` skips the cloud-free images and ``s1=False`` the
     Sentinel-1 images (benchmarks). ``fast=True`` leaves out the per-date sensor noise (the
-    static per-pixel texture stays), which saves about a third of the compute time on big scenes.
+    static per-pixel texture stays), which saves time on big scenes. ``s1_offset_days``: days
+    between each S2 date and its S1 image (default 1, as with real acquisitions; 0 gives the
+    same dates; negative puts S1 before S2).
     ``reporter`` (a :class:`core.reporting.Reporter`) gets progress and can cancel between blocks;
     on cancel, the files of finished dates stay and no partial file is left.
 
@@ -200,7 +202,10 @@ def generate_sample_series(folder, n_dates=24, size=256, seed=0, start="2021-03-
     n_dates, size, seed, cadence_days, s1_offset_days, start = _check_args(
         n_dates, size, seed, cadence_days, s1_offset_days, start)
     folder = os.path.abspath(folder)
-    os.makedirs(folder, exist_ok=True)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"Sample series: cannot create the folder {folder}: {exc}") from exc
     grid = sample_grid(size)
 
     dates = [start + _dt.timedelta(days=cadence_days * i) for i in range(n_dates)]
@@ -268,6 +273,9 @@ def generate_sample_series(folder, n_dates=24, size=256, seed=0, start="2021-03-
             result.s1.append(s1_path)
     _write_summary(result, cadence_days, s1_offset_days, fast)
     reporter.set_progress(100.0)
+    reporter.info(f"Sample series: {n_dates} dates of {size} x {size} px ({dates[0]} to {dates[-1]}), "
+                  f"cloud fractions {min(result.cloud_fractions):.0%} to {max(result.cloud_fractions):.0%}, "
+                  f"seed {seed}, written to {folder}")
     return result
 
 
