@@ -119,19 +119,25 @@ def _pair_masks(items, masks, reporter):
     return list(masks)
 
 
-def _check_mask(item, mask):
+def _check_mask(item, mask, roi_bounds):
+    """A mask must be in its image's CRS and cover the part of its image inside the region
+    of interest (``roi_bounds``, in the image's CRS). It may be cropped to that part, as masks
+    computed for a region are."""
     if mask.count < 1:
         raise InputError(f"The {mask.label} has no bands.")
-    if mask.is_float:
-        pass  # float masks are fine: 0 is clear, anything else is not
-    same_crs = item.grid.same_crs(mask.grid)
-    sb, mb = item.grid.bounds, mask.grid.bounds
+    needed = item.grid.bounds
+    if roi_bounds is not None:
+        needed = (max(needed[0], roi_bounds[0]), max(needed[1], roi_bounds[1]),
+                  min(needed[2], roi_bounds[2]), min(needed[3], roi_bounds[3]))
+    mb = mask.grid.bounds
     tol = max(max(item.grid.res), max(mask.grid.res)) / 2
-    if not same_crs or any(abs(a - b) > tol for a, b in zip(sb, mb)):
+    covers = (mb[0] <= needed[0] + tol and mb[1] <= needed[1] + tol
+              and mb[2] >= needed[2] - tol and mb[3] >= needed[3] - tol)
+    if not item.grid.same_crs(mask.grid) or not covers:
         raise InputError(
             f"The {mask.label} is not on the grid of its {item.label} "
-            f"(mask: {mask.grid.describe()}; S2: {item.grid.describe()}). A mask must cover the same "
-            "area in the same CRS as its image.")
+            f"(mask: {mask.grid.describe()}; S2: {item.grid.describe()}). A mask must be in the CRS "
+            "of its image and cover the image inside the region of interest.")
 
 
 def _intersects(a, b):
@@ -164,8 +170,6 @@ def open_time_series(s2_paths, mask_paths=None, extent=None, extent_crs=None, re
             mask.input_index = k
             masks.append(mask)
         masks = _pair_masks(items, masks, reporter)
-        for item, mask in zip(items, masks):
-            _check_mask(item, mask)
     elif require_masks:
         raise InputError("No mask layers were given (MASK_LAYERS): one cloud mask per S2 layer is needed.")
     else:
@@ -191,6 +195,11 @@ def open_time_series(s2_paths, mask_paths=None, extent=None, extent_crs=None, re
             raise InputError(f"The extent {tuple(round(v, 3) for v in extent)} does not overlap the "
                              f"{first.label} ({grid.describe()}).")
         grid = cropped
+    for item, mask in zip(items, masks):
+        if mask is not None:
+            roi = grid.bounds if item.grid.same_crs(grid) or grid.crs is None or item.grid.crs is None \
+                else bounds_in_crs(grid.bounds, grid.crs, item.grid.crs)
+            _check_mask(item, mask, roi)
     for item in items[1:] + [m for m in masks if m is not None]:
         if item.grid.same_crs(grid):
             item_bounds = item.grid.bounds
