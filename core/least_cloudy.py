@@ -5,19 +5,32 @@ from .gdal_environment import bounded_gdal_cache
 from .grid_reader import BILINEAR, GridReader
 from .raster_writer import GeoTiffWriter, check_output_path
 from .reporting import ProgressSpan, Reporter, Stopwatch
+from .series_masks import series_masks
 from .time_series import open_time_series
 from .windows import DEFAULT_MEMORY_MB, plan_windows
 
 
-@bounded_gdal_cache
 def least_cloudy(s2_paths, mask_paths, output_path, extent=None, extent_crs=None,
-                 memory_mb=DEFAULT_MEMORY_MB, threads=2, reporter=None):
+                 memory_mb=DEFAULT_MEMORY_MB, threads=2, reporter=None, cloudmask_settings=None,
+                 device="cpu"):
     """Write the least cloudy date of the series, cropped to the region of interest.
 
+    Without ``mask_paths``, masks are computed with s2cloudless (``cloudmask_settings``,
+    default 0.4 / 4 / 2) for the region of interest first.
     Returns a dict with ``selected_index`` (0-based, input order), ``selected_path``,
     ``date`` and ``cloud_coverage`` (per input layer, input order).
     """
     reporter = reporter or Reporter()
+    check_output_path(output_path, list(s2_paths or []) + list(mask_paths or []))
+    with series_masks(s2_paths, mask_paths, extent, extent_crs, cloudmask_settings, reporter,
+                      memory_mb, device) as (masks, stage_reporter):
+        return _least_cloudy_of_masked_series(s2_paths, masks, output_path, extent, extent_crs,
+                                              memory_mb, threads, stage_reporter)
+
+
+@bounded_gdal_cache
+def _least_cloudy_of_masked_series(s2_paths, mask_paths, output_path, extent, extent_crs,
+                                   memory_mb, threads, reporter):
     clock = Stopwatch()
     series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True)
     check_output_path(output_path, series.paths())

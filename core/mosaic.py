@@ -12,6 +12,7 @@ from .errors import InputError
 from .grid_reader import ReaderPool, iter_observations
 from .raster_writer import GeoTiffWriter, check_output_path
 from .reporting import ProgressSpan, Reporter, Stopwatch
+from .series_masks import series_masks
 from .time_series import open_time_series, output_descriptions
 from .validity import valid_pixels
 from .windows import DEFAULT_MEMORY_MB, plan_windows
@@ -79,27 +80,39 @@ def _to_dtype(mean, dtype):
     return mean.astype(dtype)
 
 
-@bounded_gdal_cache
 def mosaic(s2_paths, mask_paths, output_path, count_path=None, extent=None, extent_crs=None,
-           fallback="nodata", memory_mb=DEFAULT_MEMORY_MB, threads=2, reporter=None):
+           fallback="nodata", memory_mb=DEFAULT_MEMORY_MB, threads=2, reporter=None,
+           cloudmask_settings=None, device="cpu"):
     """Write the per-pixel mean of the clear observations of the series.
 
     ``fallback`` says what pixels that are clear on no date get: ``nodata``, ``constant``
     (the paper's 0.5 reflectance) or ``least_cloudy`` (the value of the least cloudy date).
     The mean is computed in floating point and written in the inputs' data type (integers
     rounded to nearest). ``count_path``, when given, receives the number of clear
-    observations per pixel (uint16). Returns a dict of summary figures.
+    observations per pixel (uint16). Without ``mask_paths``, masks are computed with
+    s2cloudless (``cloudmask_settings``, default 0.4 / 4 / 2) for the region of interest
+    first. Returns a dict of summary figures.
     """
     if fallback not in FALLBACKS:
         raise InputError(f"Unknown fallback {fallback!r}: use one of {', '.join(FALLBACKS)}.")
     reporter = reporter or Reporter()
-    clock = Stopwatch()
-    series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True)
-    check_output_path(output_path, series.paths())
+    inputs = list(s2_paths or []) + list(mask_paths or [])
+    check_output_path(output_path, inputs)
     if count_path:
-        check_output_path(count_path, series.paths() + [output_path])
         if os.path.realpath(count_path) == os.path.realpath(output_path):
             raise InputError("OUTPUT and OUTPUT_COUNT must be different files.")
+        check_output_path(count_path, inputs)
+    with series_masks(s2_paths, mask_paths, extent, extent_crs, cloudmask_settings, reporter,
+                      memory_mb, device) as (masks, stage_reporter):
+        return _mosaic_of_masked_series(s2_paths, masks, output_path, count_path, extent, extent_crs,
+                                        fallback, memory_mb, threads, stage_reporter)
+
+
+@bounded_gdal_cache
+def _mosaic_of_masked_series(s2_paths, mask_paths, output_path, count_path, extent, extent_crs,
+                             fallback, memory_mb, threads, reporter):
+    clock = Stopwatch()
+    series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True)
     for line in series.describe():
         reporter.info(line)
 

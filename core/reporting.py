@@ -104,3 +104,25 @@ class Stopwatch:
     @property
     def seconds(self):
         return time.perf_counter() - self._t0
+
+
+class ScaledReporter(Reporter):
+    """Passes everything to ``reporter`` but maps progress 0-100 onto ``start``-``end``
+    (one stage of a longer run)."""
+
+    def __init__(self, reporter, start, end):
+        self.reporter = reporter
+        self.start = float(start)
+        self.end = float(end)
+
+    def info(self, message):
+        self.reporter.info(message)
+
+    def warning(self, message):
+        self.reporter.warning(message)
+
+    def set_progress(self, percent):
+        self.reporter.set_progress(self.start + (self.end - self.start) * float(percent) / 100.0)
+
+    def is_cancelled(self):
+        return self.reporter.is_cancelled()

@@ -8,6 +8,7 @@ from qgis.core import (
     QgsProcessingParameterExtent,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
     QgsRasterLayer,
 )
 
@@ -19,6 +20,16 @@ S2_LAYERS = "S2_LAYERS"
 MASK_LAYERS = "MASK_LAYERS"
 EXTENT = "EXTENT"
 MEMORY_MB = "MEMORY_MB"
+DEVICE = "DEVICE"
+THRESHOLD = "THRESHOLD"
+AVERAGE_OVER = "AVERAGE_OVER"
+DILATION_SIZE = "DILATION_SIZE"
+
+CLOUDMASK_SETTINGS_HELP = (
+    "Cloud masks follow s2cloudless with the settings of the SEN12MS-CR-TS data set: "
+    "THRESHOLD 0.4 on the cloud probability, AVERAGE_OVER 4 (radius in pixels of the disk the "
+    "probability is averaged over before thresholding) and DILATION_SIZE 2 (radius of the disk "
+    "the mask is dilated with). The s2cloudless package's own defaults are 1 and 1.")
 THREADS = "THREADS"
 
 
@@ -69,6 +80,54 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterExtent(
             EXTENT, "Region of interest (default: the first Sentinel-2 layer)", optional=True))
 
+    def add_cloudmask_parameters(self, advanced):
+        """THRESHOLD, AVERAGE_OVER and DILATION_SIZE (s2cloudless post-processing)."""
+        parameters = (
+            QgsProcessingParameterNumber(THRESHOLD, "Cloud probability threshold",
+                                         QgsProcessingParameterNumber.Double, 0.4, minValue=0.0, maxValue=1.0),
+            QgsProcessingParameterNumber(AVERAGE_OVER, "Average probability over a disk of radius (px)",
+                                         QgsProcessingParameterNumber.Integer, 4, minValue=0, maxValue=64),
+            QgsProcessingParameterNumber(DILATION_SIZE, "Dilate the mask by a disk of radius (px)",
+                                         QgsProcessingParameterNumber.Integer, 2, minValue=0, maxValue=64),
+        )
+        for parameter in parameters:
+            if advanced:
+                parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            self.addParameter(parameter)
+
+    def cloudmask_settings(self, parameters, context):
+        from ..core.series_masks import CloudMaskSettings
+
+        return CloudMaskSettings(
+            threshold=self.parameterAsDouble(parameters, THRESHOLD, context),
+            average_over=self.parameterAsInt(parameters, AVERAGE_OVER, context),
+            dilation_size=self.parameterAsInt(parameters, DILATION_SIZE, context))
+
+    def add_device_parameter(self, advanced=False):
+        parameter = QgsProcessingParameterString(
+            DEVICE, "Device (auto, cpu, cuda, cuda:N, mps)", defaultValue="auto")
+        if advanced:
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(parameter)
+
+    def device_text(self, parameters, context, needs_torch=True):
+        """The DEVICE string with 'auto' resolved against the plugin setting; without torch
+        installed, 'auto' means the CPU."""
+        from .settings import preferred_device
+
+        text = (self.parameterAsString(parameters, DEVICE, context) or "auto").strip().lower()
+        if text in ("", "auto"):
+            text = preferred_device() or "auto"
+        if text == "auto":
+            import importlib.util
+
+            if importlib.util.find_spec("torch") is None:
+                return "cpu"
+            from ..core.device import resolve_device
+
+            return str(resolve_device("auto"))
+        return text
+
     def add_performance_parameters(self):
         memory = QgsProcessingParameterNumber(
             MEMORY_MB, "Memory budget for working arrays (MB)", QgsProcessingParameterNumber.Integer,
@@ -81,16 +140,23 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
 
     def layer_paths(self, parameters, name, context):
         """File paths of the raster layers of a multiple-layer parameter, in the given order."""
-        paths = []
-        for layer in self.parameterAsLayerList(parameters, name, context) or []:
-            if not isinstance(layer, QgsRasterLayer):
-                raise QgsProcessingException(f"{name}: the layer '{layer.name()}' is not a raster layer.")
-            if layer.providerType() != "gdal":
-                raise QgsProcessingException(
-                    f"{name}: the layer '{layer.name()}' is not a file-based raster "
-                    f"(provider {layer.providerType()}); save it as a GeoTIFF first.")
-            paths.append(layer.source().split("|", 1)[0])
-        return paths
+        return [self.raster_path(layer, name)
+                for layer in self.parameterAsLayerList(parameters, name, context) or []]
+
+    @staticmethod
+    def raster_path(layer, name):
+        """The file behind a raster layer; QgsProcessingException for other layers."""
+        if not isinstance(layer, QgsRasterLayer):
+            raise QgsProcessingException(f"{name}: the layer '{layer.name()}' is not a raster layer.")
+        if layer.providerType() != "gdal":
+            raise QgsProcessingException(
+                f"{name}: the layer '{layer.name()}' is not a file-based raster "
+                f"(provider {layer.providerType()}); save it as a GeoTIFF first.")
+        return layer.source().split("|", 1)[0]
+
+    @staticmethod
+    def input_error(message):
+        return QgsProcessingException(message)
 
     def extent(self, parameters, context):
         """(bounds, crs) of the EXTENT parameter, or (None, None) when it is not set."""

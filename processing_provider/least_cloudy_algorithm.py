@@ -2,7 +2,7 @@
 
 from qgis.core import QgsProcessingOutputNumber, QgsProcessingParameterRasterDestination
 
-from .algorithm_base import MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
+from .algorithm_base import CLOUDMASK_SETTINGS_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
 
 OUTPUT = "OUTPUT"
 SELECTED_INDEX = "SELECTED_INDEX"
@@ -24,11 +24,14 @@ class LeastCloudyAlgorithm(S2CloudFreeAlgorithm):
             "other than 0 (cloud, shadow, the mask's nodata) or a nodata pixel of the image counts as "
             "not clear. Ties go to the earliest date. Dates come from the file names (ISO dates, "
             "YYYYMMDD, Sentinel product names, SEN12MS-CR-TS names) or the file metadata.\n\n"
-            "SELECTED_INDEX is the 0-based position of the chosen layer in the input list."
-        )
+            "SELECTED_INDEX is the 0-based position of the chosen layer in the input list.\n\n"
+            "Without MASK_LAYERS, masks are computed for the region of interest with s2cloudless "
+            "(the Level-1C bands B01 B02 B04 B05 B08 B8A B09 B10 B11 B12 are needed). "
+        ) + CLOUDMASK_SETTINGS_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        self.add_series_parameters(masks_optional=False)
+        self.add_series_parameters(masks_optional=True)
+        self.add_cloudmask_parameters(advanced=True)
         self.add_performance_parameters()
         self.addParameter(QgsProcessingParameterRasterDestination(OUTPUT, "Least cloudy image"))
         self.addOutput(QgsProcessingOutputNumber(SELECTED_INDEX, "Index of the selected layer (0-based)"))
@@ -43,5 +46,5 @@ class LeastCloudyAlgorithm(S2CloudFreeAlgorithm):
             self.layer_paths(parameters, MASK_LAYERS, context),
             self.parameterAsOutputLayer(parameters, OUTPUT, context),
             extent=extent, extent_crs=extent_crs, memory_mb=memory_mb, threads=threads,
-            reporter=reporter)
+            reporter=reporter, cloudmask_settings=self.cloudmask_settings(parameters, context))
         return {OUTPUT: result["output"], SELECTED_INDEX: result["selected_index"]}

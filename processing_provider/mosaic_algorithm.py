@@ -2,7 +2,7 @@
 
 from qgis.core import QgsProcessingParameterEnum, QgsProcessingParameterRasterDestination
 
-from .algorithm_base import MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
+from .algorithm_base import CLOUDMASK_SETTINGS_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
 
 OUTPUT = "OUTPUT"
 OUTPUT_COUNT = "OUTPUT_COUNT"
@@ -31,13 +31,16 @@ class MosaicAlgorithm(S2CloudFreeAlgorithm):
             "FALLBACK says what pixels that are clear on no date get: nodata (default), the paper's "
             "constant 0.5 reflectance (5000 for digital numbers), or the value of the least cloudy "
             "date (needs one more pass over the series).\n\n"
-            "OUTPUT_COUNT (optional) is the number of clear observations per pixel."
-        )
+            "OUTPUT_COUNT (optional) is the number of clear observations per pixel.\n\n"
+            "Without MASK_LAYERS, masks are computed for the region of interest with s2cloudless "
+            "(the Level-1C bands B01 B02 B04 B05 B08 B8A B09 B10 B11 B12 are needed). "
+        ) + CLOUDMASK_SETTINGS_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        self.add_series_parameters(masks_optional=False)
+        self.add_series_parameters(masks_optional=True)
         self.addParameter(QgsProcessingParameterEnum(
             FALLBACK, "Pixels never clear get", [label for _, label in FALLBACK_OPTIONS], defaultValue=0))
+        self.add_cloudmask_parameters(advanced=True)
         self.add_performance_parameters()
         self.addParameter(QgsProcessingParameterRasterDestination(OUTPUT, "Mosaic"))
         self.addParameter(QgsProcessingParameterRasterDestination(
@@ -55,7 +58,8 @@ class MosaicAlgorithm(S2CloudFreeAlgorithm):
             self.layer_paths(parameters, MASK_LAYERS, context),
             self.parameterAsOutputLayer(parameters, OUTPUT, context),
             count_path=count_path, extent=extent, extent_crs=extent_crs, fallback=fallback,
-            memory_mb=memory_mb, threads=threads, reporter=reporter)
+            memory_mb=memory_mb, threads=threads, reporter=reporter,
+            cloudmask_settings=self.cloudmask_settings(parameters, context))
         outputs = {OUTPUT: result["output"]}
         if count_path:
             outputs[OUTPUT_COUNT] = count_path

@@ -5,6 +5,7 @@ import os
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from .cloudmask_algorithm import CloudMaskAlgorithm
 from .least_cloudy_algorithm import LeastCloudyAlgorithm
 from .mosaic_algorithm import MosaicAlgorithm
 from .sample_algorithm import SampleAlgorithm
@@ -26,5 +27,5 @@ class S2CloudFreeProvider(QgsProcessingProvider):
         return QIcon(_ICON)
 
     def loadAlgorithms(self):  # noqa: N802 (QGIS API)
-        for algorithm in (LeastCloudyAlgorithm(), MosaicAlgorithm(), SampleAlgorithm()):
+        for algorithm in (CloudMaskAlgorithm(), LeastCloudyAlgorithm(), MosaicAlgorithm(), SampleAlgorithm()):
             self.addAlgorithm(algorithm)

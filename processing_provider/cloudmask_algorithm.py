@@ -1,0 +1,111 @@
+"""``s2cloudfree:cloudmask``: s2cloudless cloud masks, exact and windowed."""
+
+from qgis.core import (
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
+)
+
+from .algorithm_base import CLOUDMASK_SETTINGS_HELP, EXTENT, S2CloudFreeAlgorithm
+
+INPUT = "INPUT"
+OUTPUT_MASK = "OUTPUT_MASK"
+OUTPUT_PROBABILITY = "OUTPUT_PROBABILITY"
+CLOUD_FRACTION = "CLOUD_FRACTION"
+INPUT_SCALE = "INPUT_SCALE"
+HARMONIZE = "HARMONIZE"
+RESOLUTION = "RESOLUTION"
+
+INPUT_SCALES = (("auto", "Detect (integers: digital numbers; floats: reflectance)"),
+                ("dn", "Digital numbers (reflectance x 10000)"),
+                ("reflectance", "Reflectance (0 to 1)"))
+HARMONIZE_OPTIONS = (("auto", "From the product metadata (processing baseline 04.00+)"),
+                     ("on", "Remove the 1000 DN offset"),
+                     ("off", "Do not remove an offset"))
+RESOLUTIONS = (("native", "Native (exact)"), (20, "20 m (approximation)"), (60, "60 m (approximation)"),
+               (160, "160 m (approximation)"))
+
+
+class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
+    def name(self):
+        return "cloudmask"
+
+    def displayName(self):  # noqa: N802 (QGIS API)
+        return "Cloud mask (s2cloudless)"
+
+    def shortHelpString(self):  # noqa: N802 (QGIS API)
+        return (
+            "Cloud mask of one Sentinel-2 Level-1C raster with the s2cloudless classifier, as in "
+            "SEN12MS-CR-TS. At native resolution masks are identical to s2cloudless's "
+            "S2PixelCloudDetector on the same pixels (probabilities within 1e-6), also on scenes "
+            "processed window by window; a compiled tree engine makes it several times faster.\n\n"
+            "OUTPUT_MASK: uint8, 1 = cloud, 0 = clear, 255 = nodata where the input has none. "
+            "OUTPUT_PROBABILITY (optional): float32 cloud probability. CLOUD_FRACTION: the share "
+            "of valid pixels that are cloudy.\n\n"
+            + CLOUDMASK_SETTINGS_HELP + "\n\n"
+            "The input needs the bands B01 B02 B04 B05 B08 B8A B09 B10 B11 B12: 13 bands in L1C "
+            "order, or any band set whose band descriptions name them. The classifier was trained "
+            "on Level-1C; Level-2A input runs with a warning but its probabilities are not reliable.\n\n"
+            "Advanced: INPUT_SCALE (digital numbers or reflectance; detected by default); HARMONIZE "
+            "removes the +1000 DN offset of products of processing baseline 04.00 and later "
+            "(acquired from 25 January 2022; 'auto' reads it from the metadata when the file carries "
+            "it); RESOLUTION computes probabilities on area-averaged bands at 20, 60 or 160 m and "
+            "resamples them back (much faster on whole tiles, but an approximation: only native is "
+            "exact); DEVICE 'cuda' runs the tree evaluation on the GPU."
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
+        self.addParameter(QgsProcessingParameterRasterLayer(INPUT, "Sentinel-2 L1C raster"))
+        self.add_cloudmask_parameters(advanced=False)
+        self.addParameter(QgsProcessingParameterExtent(
+            EXTENT, "Region of interest (default: the whole raster)", optional=True))
+        advanced = [
+            QgsProcessingParameterEnum(INPUT_SCALE, "Input values are", [t for _, t in INPUT_SCALES],
+                                       defaultValue=0),
+            QgsProcessingParameterEnum(HARMONIZE, "Processing baseline 04.00 offset",
+                                       [t for _, t in HARMONIZE_OPTIONS], defaultValue=0),
+            QgsProcessingParameterEnum(RESOLUTION, "Processing resolution", [t for _, t in RESOLUTIONS],
+                                       defaultValue=0),
+        ]
+        for parameter in advanced:
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            self.addParameter(parameter)
+        self.add_device_parameter(advanced=True)
+        self.add_performance_parameters()
+        self.addParameter(QgsProcessingParameterRasterDestination(OUTPUT_MASK, "Cloud mask"))
+        self.addParameter(QgsProcessingParameterRasterDestination(
+            OUTPUT_PROBABILITY, "Cloud probability", optional=True, createByDefault=False))
+        self.addOutput(QgsProcessingOutputNumber(CLOUD_FRACTION, "Cloud fraction of the valid pixels"))
+
+    def execute(self, parameters, context, reporter):
+        from ..core.cloudmask import compute_cloud_mask
+        from .settings import set_last_device_used
+
+        layer = self.parameterAsRasterLayer(parameters, INPUT, context)
+        if layer is None:
+            raise self.input_error(f"{INPUT}: no raster layer was given.")
+        path = self.raster_path(layer, INPUT)
+        extent, extent_crs = self.extent(parameters, context)
+        memory_mb, threads = self.performance(parameters, context)
+        device = self.device_text(parameters, context)
+        probability_path = self.parameterAsOutputLayer(parameters, OUTPUT_PROBABILITY, context) or None
+        settings = self.cloudmask_settings(parameters, context)
+        result = compute_cloud_mask(
+            path, self.parameterAsOutputLayer(parameters, OUTPUT_MASK, context),
+            probability_path=probability_path, threshold=settings.threshold,
+            average_over=settings.average_over, dilation_size=settings.dilation_size,
+            extent_bounds=extent, extent_crs=extent_crs,
+            input_scale=INPUT_SCALES[self.parameterAsEnum(parameters, INPUT_SCALE, context)][0],
+            harmonize=HARMONIZE_OPTIONS[self.parameterAsEnum(parameters, HARMONIZE, context)][0],
+            resolution=RESOLUTIONS[self.parameterAsEnum(parameters, RESOLUTION, context)][0],
+            memory_mb=memory_mb, threads=threads, device=device, reporter=reporter)
+        reporter.info(f"Tree engine: {result['engine_used']} on {device}.")
+        set_last_device_used(device, requested=self.parameterAsString(parameters, "DEVICE", context),
+                             algorithm=self.id())
+        outputs = {OUTPUT_MASK: result["mask_path"], CLOUD_FRACTION: result["cloud_fraction"]}
+        if probability_path:
+            outputs[OUTPUT_PROBABILITY] = probability_path
+        return outputs
