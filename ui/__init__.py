@@ -1,1 +1,1 @@
-"""User-interface parts of the plugin (menu entries; the dock comes later)."""
+"""User-interface parts of the plugin: the dock (ui.dock) and the Raster menu entries (ui.menu)."""

@@ -10,8 +10,12 @@ ICON_PATH = os.path.join(os.path.dirname(__file__), "icons", "s2cloudfree.svg")
 
 #: (algorithm id, menu text) in menu order.
 MENU_ALGORITHMS = (
+    ("s2cloudfree:cloudmask", "Cloud mask (s2cloudless)…"),
     ("s2cloudfree:leastcloudy", "Least cloudy date…"),
     ("s2cloudfree:mosaic", "Mosaic of clear observations…"),
+    ("s2cloudfree:seq2seq", "Cloud removal: sequence-to-sequence…"),
+    ("s2cloudfree:seq2point", "Cloud removal: sequence-to-point…"),
+    ("s2cloudfree:evaluate", "Evaluate a prediction…"),
     ("s2cloudfree:sample", "Generate a sample series…"),
 )
 
@@ -24,8 +28,13 @@ class AlgorithmMenu:
         self.actions = []
 
     def add(self):
+        from qgis.core import QgsApplication
+
         icon = QIcon(ICON_PATH)
+        registry = QgsApplication.processingRegistry()
         for algorithm_id, text in MENU_ALGORITHMS:
+            if registry.algorithmById(algorithm_id) is None:
+                continue  # not in this version of the provider
             action = QAction(icon, text, self.iface.mainWindow())
             action.setObjectName(algorithm_id.replace(":", "_"))
             action.triggered.connect(lambda _checked=False, a=algorithm_id: self.open_dialog(a))

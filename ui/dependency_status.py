@@ -1,0 +1,154 @@
+"""Which of the heavy Python packages can be imported in QGIS, why each matters, how to install it.
+
+The check imports torch, rasterio and s2cloudless (seconds for torch), so the dock runs it once,
+lazily, after it is first shown; the result is cached until :func:`check_dependencies` is called
+with ``refresh=True``.
+"""
+
+import importlib
+import os
+import sys
+import sysconfig
+from dataclasses import dataclass
+
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ..core.dependencies import install_hint
+
+#: name -> (what stops working without it, pip requirement, Debian package or None)
+PACKAGES = {
+    "rasterio": ("every algorithm reads and writes rasters with it; the dock then takes dates from "
+                 "file names only and cannot compute cloud percentages",
+                 "rasterio", "python3-rasterio"),
+    "torch": ("the networks (seq2point, seq2seq) and the GPU choice; least cloudy, mosaic and cloud "
+              "masks work without it", "torch", None),
+    "s2cloudless": ("cloud masks (the Cloud mask algorithm, and least cloudy/mosaic without masks)",
+                    "s2cloudless==1.7.3", None),
+}
+
+
+@dataclass
+class DependencyStatus:
+    name: str
+    ok: bool
+    version: str = ""
+    error: str = ""
+    why: str = ""
+    command: str = ""
+
+
+_CACHE = {}
+
+
+def qgis_python():
+    """The Python interpreter of this QGIS (inside QGIS, sys.executable is the QGIS binary)."""
+    exe = sys.executable or ""
+    if os.path.basename(exe).lower().startswith("python"):
+        return exe
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if sys.platform == "win32":
+        return "python"  # the OSGeo4W shell puts QGIS's Python first on PATH
+    for folder in (os.path.join(sys.exec_prefix, "bin"), "/usr/bin"):
+        for name in (f"python{version}", f"python{sys.version_info.major}"):
+            candidate = os.path.join(folder, name)
+            if os.path.exists(candidate):
+                return candidate
+    return f"python{version}"
+
+
+def _externally_managed():
+    if sys.prefix != getattr(sys, "base_prefix", sys.prefix):
+        return False  # a virtual environment: pip installs into it
+    try:
+        return os.path.exists(os.path.join(sysconfig.get_paths()["stdlib"], "EXTERNALLY-MANAGED"))
+    except (KeyError, OSError):
+        return False
+
+
+def install_command(name):
+    """The exact command that installs ``name`` for the Python running QGIS on this platform."""
+    _why, requirement, debian = PACKAGES.get(name, ("", name, None))
+    if debian and sys.platform.startswith("linux") and os.path.exists("/usr/bin/apt-get"):
+        return f"sudo apt-get install {debian}"
+    python = qgis_python()
+    flags = "--user --break-system-packages " if _externally_managed() else ""
+    extra = " 'numpy<2'" if name in ("s2cloudless", "torch") else ""
+    if name == "torch" and not sys.platform == "darwin":
+        extra += "   (CPU only, smaller download: add --index-url https://download.pytorch.org/whl/cpu)"
+    if sys.platform == "win32":
+        return f"In the OSGeo4W Shell: python -m pip install \"{requirement}\"{extra.replace(chr(39), chr(34))}"
+    return f"{python} -m pip install {flags}'{requirement}'{extra}"
+
+
+def check_dependency(name):
+    why = PACKAGES.get(name, ("", name, None))[0]
+    try:
+        module = importlib.import_module(name)
+    except Exception as exc:  # noqa: BLE001 (ImportError, or a broken install raising OSError/etc.)
+        command = install_command(name)
+        if not command:
+            command = install_hint(name)
+        return DependencyStatus(name, False, error=f"{type(exc).__name__}: {exc}", why=why, command=command)
+    return DependencyStatus(name, True, version=str(getattr(module, "__version__", "")), why=why)
+
+
+def check_dependencies(refresh=False):
+    """Statuses of rasterio, torch and s2cloudless (cached)."""
+    if refresh:
+        _CACHE.clear()
+    out = []
+    for name in PACKAGES:
+        if name not in _CACHE:
+            _CACHE[name] = check_dependency(name)
+        out.append(_CACHE[name])
+    return out
+
+
+def is_available(name):
+    """Whether ``name`` imported in the last check (None when not checked yet)."""
+    status = _CACHE.get(name)
+    return None if status is None else status.ok
+
+
+class DependencyPanel(QWidget):
+    """One line when everything imports; otherwise a box per missing package with the command."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.statuses = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel("Checking the Python packages…", self)
+        self.label.setObjectName("dependencyStatus")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.RichText)
+        self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        layout.addWidget(self.label)
+
+    def show_statuses(self, statuses):
+        self.statuses = list(statuses)
+        missing = [s for s in self.statuses if not s.ok]
+        present = ", ".join(f"{s.name} {s.version}".strip() for s in self.statuses if s.ok)
+        if not missing:
+            self.label.setStyleSheet("")
+            self.label.setText(f"<span style='color:#2e7d32'>✔</span> {present}")
+            return
+        parts = []
+        for s in missing:
+            parts.append(
+                f"<p style='margin:2px 0'><b>{s.name} cannot be imported</b> "
+                f"<span style='color:#666'>({_html(s.error)})</span>.<br>Needed for {_html(s.why)}.<br>"
+                f"Install: <code>{_html(s.command)}</code></p>")
+        if present:
+            parts.append(f"<p style='margin:2px 0'>Found: {present}. Restart QGIS after installing.</p>")
+        self.label.setStyleSheet("QLabel { background: #fff4e5; border: 1px solid #f0b070; "
+                                 "border-radius: 3px; padding: 4px; }")
+        self.label.setText("".join(parts))
+
+    def missing(self):
+        return [s.name for s in self.statuses if not s.ok]
+
+
+def _html(text):
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
