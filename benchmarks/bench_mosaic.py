@@ -87,13 +87,16 @@ def run_child(*args):
 
 def main():
     ensure_import_link()
+    from s2cloudfree.core.windows import DEFAULT_MEMORY_MB
+
     for size in SIZES:
         generate(size)
     rows = []
     for size in SIZES:
         read_s, read_info = run_child("read", size)
-        mos_s, mos_info = run_child("mosaic", size, 2, 512)
-        one_s, one_info = run_child("mosaic", size, 1, 512)
+        mos_s, mos_info = run_child("mosaic", size, 2, DEFAULT_MEMORY_MB)
+        one_s, one_info = run_child("mosaic", size, 1, DEFAULT_MEMORY_MB)
+        print(f"memory budget {DEFAULT_MEMORY_MB} MB (the default)", flush=True)
         rows.append((size, read_s, read_info, mos_s, mos_info, one_s, one_info))
         print(f"{size}²: read-only pass {read_s:.2f} s (peak RSS {read_info['rss_mb']:.0f} MB, "
               f"{read_info['bytes'] / 1e9:.2f} GB decoded); mosaic 2 threads {mos_s:.2f} s "

@@ -185,12 +185,32 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
         try:
             for package in self.required_packages():
                 require(package)
-            return self.execute(parameters, context, reporter)
+            if "torch" in self.required_packages():
+                self.apply_torch_thread_limit(reporter)
+            outputs = self.execute(parameters, context, reporter)
+            if outputs and outputs.get("DEVICE_USED"):
+                from .settings import set_last_device_used
+
+                set_last_device_used(outputs["DEVICE_USED"], requested=parameters.get(DEVICE),
+                                     algorithm=self.id())
+            return outputs
         except CancelledError as exc:
             feedback.reportError(str(exc), fatalError=True)
             raise QgsProcessingException(str(exc)) from exc
         except S2CloudFreeError as exc:
             raise QgsProcessingException(str(exc)) from exc
+
+    @staticmethod
+    def apply_torch_thread_limit(reporter):
+        """The panel's torch thread limit (0: torch decides) keeps QGIS responsive."""
+        from .settings import torch_threads
+
+        limit = torch_threads()
+        if limit > 0:
+            import torch
+
+            torch.set_num_threads(limit)
+            reporter.info(f"Torch thread limit from the plugin settings: {limit}.")
 
     def required_packages(self):
         return ("numpy", "rasterio")

@@ -9,6 +9,8 @@ from .cloudmask_algorithm import CloudMaskAlgorithm
 from .least_cloudy_algorithm import LeastCloudyAlgorithm
 from .mosaic_algorithm import MosaicAlgorithm
 from .sample_algorithm import SampleAlgorithm
+from .seq2point_algorithm import Seq2PointAlgorithm
+from .train_seq2point_algorithm import TrainSeq2PointAlgorithm
 
 _ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "ui", "icons", "s2cloudfree.svg")
 
@@ -27,5 +29,6 @@ class S2CloudFreeProvider(QgsProcessingProvider):
         return QIcon(_ICON)
 
     def loadAlgorithms(self):  # noqa: N802 (QGIS API)
-        for algorithm in (CloudMaskAlgorithm(), LeastCloudyAlgorithm(), MosaicAlgorithm(), SampleAlgorithm()):
+        for algorithm in (CloudMaskAlgorithm(), LeastCloudyAlgorithm(), MosaicAlgorithm(), SampleAlgorithm(),
+                          Seq2PointAlgorithm(), TrainSeq2PointAlgorithm()):
             self.addAlgorithm(algorithm)
