@@ -23,7 +23,7 @@ RELEASE_VENV := .venv-release
 RELEASE_PY   := $(RELEASE_VENV)/bin/python
 RELEASE_STAMP := $(RELEASE_VENV)/.s2cf-setup-stamp
 
-APT_PACKAGES := qgis python3-qgis python3-rasterio python3-venv xvfb zip
+APT_PACKAGES := qgis python3-qgis python3-rasterio python3-venv xvfb zip chromium
 
 # torch==2.13.0 (CPU) is served from a local wheel dir; pip's config normally
 # lists it already, passing it again is harmless and survives a bare pip config.

@@ -5,11 +5,14 @@ import os
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from .benchmark_algorithm import BenchmarkAlgorithm
 from .cloudmask_algorithm import CloudMaskAlgorithm
+from .evaluate_algorithm import EvaluateAlgorithm
 from .least_cloudy_algorithm import LeastCloudyAlgorithm
 from .mosaic_algorithm import MosaicAlgorithm
 from .sample_algorithm import SampleAlgorithm
 from .seq2point_algorithm import Seq2PointAlgorithm
+from .seq2seq_algorithm import Seq2SeqAlgorithm
 from .train_seq2point_algorithm import TrainSeq2PointAlgorithm
 
 _ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "ui", "icons", "s2cloudfree.svg")
@@ -30,5 +33,6 @@ class S2CloudFreeProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):  # noqa: N802 (QGIS API)
         for algorithm in (CloudMaskAlgorithm(), LeastCloudyAlgorithm(), MosaicAlgorithm(), SampleAlgorithm(),
-                          Seq2PointAlgorithm(), TrainSeq2PointAlgorithm()):
+                          Seq2PointAlgorithm(), TrainSeq2PointAlgorithm(), Seq2SeqAlgorithm(),
+                          EvaluateAlgorithm(), BenchmarkAlgorithm()):
             self.addAlgorithm(algorithm)

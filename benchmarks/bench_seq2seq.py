@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Sequence-to-sequence benchmark (issue 4): seconds per 256 x 256 tile x 30 dates x 13 bands.
+
+Data: a generated series (core.sample.generate_sample_series, 30 dates, 256 x 256 px, 13 L1C bands,
+with its true cloud masks and S1), made once into bench_output/seq2seq/ (delete it to regenerate).
+
+For the `paper` preset and the default preset, each on the CPU (and on CUDA when available):
+- seconds to fit and predict one 256 x 256 x 30-date tile with S1 input;
+- the protocol's RMSE / SSIM on the same data (target = least cloudy date, source = most cloudy
+  date blended onto it; core.evaluation_protocol), next to the least-cloudy, mosaicing and
+  temporal-interpolation baselines.
+
+The full paper schedule (20 passes x 6 batches x 100 steps = 12,000 steps of 5 dates) takes hours on
+a CPU: on the CPU only its first ``--paper-steps`` steps are timed and the total is extrapolated
+linearly (said so in the output), and its RMSE is given only with ``--paper-full``. On CUDA both
+presets run in full (bfloat16 autocast in the forward pass).
+
+    python benchmarks/bench_seq2seq.py [--threads 2] [--paper-steps 20] [--paper-full] [--json out.json]
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "bench_output" / "seq2seq"
+sys.path.insert(0, str(REPO / ".dev" / "plugins"))
+DATES, SIZE, SEED = 30, 256, 21
+
+
+def ensure_import_link():
+    link = REPO / ".dev" / "plugins" / "s2cloudfree"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if not link.exists():
+        link.symlink_to(os.path.join("..", ".."), target_is_directory=True)
+
+
+def series():
+    from s2cloudfree.core.sample import generate_sample_series
+
+    folder = OUT / "series"
+    s2 = sorted(str(p) for p in folder.glob("s2_*.tif"))
+    if len(s2) != DATES:
+        started = time.perf_counter()
+        generate_sample_series(str(folder), n_dates=DATES, size=SIZE, seed=SEED)
+        print(f"generated {DATES} dates at {SIZE}² in {time.perf_counter() - started:.1f} s", flush=True)
+        s2 = sorted(str(p) for p in folder.glob("s2_*.tif"))
+    masks = sorted(str(p) for p in folder.glob("mask_*.tif"))
+    s1 = sorted(str(p) for p in folder.glob("s1_*.tif"))
+    return s2, masks, s1
+
+
+def run_preset(case, preset, device, threads, max_steps=None):
+    """Fit + predict the whole tile with S1 input; (seconds, steps run, total steps, image or None)."""
+    import numpy as np
+
+    from s2cloudfree.core import seq2seq as s2s
+    from s2cloudfree.core.errors import CancelledError
+
+    schedule = s2s.make_schedule(preset)
+    arrays = case.arrays
+    inputs = s2s.with_static_channels(arrays.s1, arrays.s1_paired, 0)
+    total = schedule.total_steps(len(arrays))
+    done = [0]
+
+    def on_step(k, _total):
+        done[0] = k
+        if device.type == "cuda":
+            import torch
+
+            torch.cuda.synchronize()
+        if max_steps is not None and k >= max_steps:
+            raise CancelledError("timed fraction done")
+
+    with s2s.torch_settings(0, threads):
+        if device.type == "cuda":
+            import torch
+
+            torch.cuda.synchronize()
+        started = time.perf_counter()
+        try:
+            pred = s2s.fit_predict(case.data, case.clear, inputs, schedule, device, 0, on_step=on_step)
+        except CancelledError:
+            return time.perf_counter() - started, done[0], total, None
+        seconds = time.perf_counter() - started
+    image = pred[case.target]
+    own = case.clear[case.target]
+    image[:, own] = case.data[case.target][:, own]
+    return seconds, total, total, np.clip(image, 0, 1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads for torch (default 2)")
+    parser.add_argument("--paper-steps", type=int, default=20,
+                        help="paper preset on the CPU: time this many steps and extrapolate (default 20)")
+    parser.add_argument("--paper-full", action="store_true", help="run the full paper preset on the CPU too (hours)")
+    parser.add_argument("--json", help="write every figure to this JSON file")
+    args = parser.parse_args()
+    ensure_import_link()
+
+    import torch
+
+    from s2cloudfree.core import evaluation_protocol as ep
+    from s2cloudfree.core import seq2seq as s2s
+    from s2cloudfree.core.metrics import image_metrics
+
+    s2, masks, s1 = series()
+    arrays = ep.load_series(s2, masks, s1)
+    case = ep.make_case(arrays)
+    n, bands, h, w = arrays.data.shape
+    print(f"Data: generated series, {n} dates x {bands} bands x {h} x {w} px (seed {SEED}); {case.describe()}")
+    print("Machine note: wall-clock seconds on a machine shared with other work; CPU figures use "
+          f"{args.threads} torch thread(s).", flush=True)
+
+    results = {"data": {"dates": n, "bands": bands, "size": [h, w], "seed": SEED}, "runs": [], "baselines": []}
+    for row in ep.run_protocol(case, ep.standard_methods(case, names=("least_cloudy", "mosaic", "temporal_linear"))):
+        results["baselines"].append({k: row[k] for k in ("method", "rmse", "ssim", "psnr", "sam")})
+        print(f"  baseline {row['label']:30s} RMSE {row['rmse']:.4f}  SSIM {row['ssim']:.4f}")
+
+    devices = [torch.device("cpu")]
+    if torch.cuda.is_available():
+        devices.append(torch.device("cuda"))
+    else:
+        print("CUDA: not available here (no CUDA figures).")
+    for device in devices:
+        for preset in (s2s.DEFAULT_PRESET, "paper"):
+            schedule = s2s.make_schedule(preset)
+            partial = device.type == "cpu" and preset == "paper" and not args.paper_full
+            seconds, steps, total, image = run_preset(case, preset, device, args.threads,
+                                                      args.paper_steps if partial else None)
+            per_step = seconds / max(steps, 1)
+            estimate = per_step * total
+            entry = {"device": str(device), "preset": preset, "schedule": schedule.describe(), "steps": total,
+                     "steps_timed": steps, "seconds_measured": seconds,
+                     "seconds_per_tile": estimate, "extrapolated": partial}
+            if image is not None:
+                scores = image_metrics(image, case.truth, case.cloud)
+                entry.update(rmse=scores["rmse"], ssim=scores["ssim"], psnr=scores["psnr"], sam=scores["sam"])
+            results["runs"].append(entry)
+            how = (f"EXTRAPOLATED from {steps} timed steps ({seconds:.1f} s, {per_step:.2f} s/step)"
+                   if partial else "measured")
+            quality = (f"RMSE {entry['rmse']:.4f}  SSIM {entry['ssim']:.4f}" if image is not None
+                       else "RMSE not measured (run with --paper-full)")
+            print(f"{device.type:4s} {preset:6s}: {estimate:9.1f} s per tile ({how}); {total} steps; {quality}",
+                  flush=True)
+        runs = {r["preset"]: r for r in results["runs"] if r["device"] == str(device)}
+        ratio = runs["paper"]["seconds_per_tile"] / runs[s2s.DEFAULT_PRESET]["seconds_per_tile"]
+        results.setdefault("ratio", {})[str(device)] = ratio
+        print(f"{device.type}: paper / {s2s.DEFAULT_PRESET} time ratio = {ratio:.1f} x"
+              + (" (paper time extrapolated)" if runs["paper"]["extrapolated"] else ""), flush=True)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2, default=float)
+    return results
+
+
+if __name__ == "__main__":
+    main()
