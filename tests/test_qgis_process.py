@@ -78,3 +78,28 @@ def test_error_message_reaches_the_command_line(belgium, tmp_path):
     assert code != 0
     assert "1 mask layers were given for 12 S2 layers" in output
     assert not (tmp_path / "x.tif").exists()
+
+
+def test_seq2seq_with_s1_and_evaluate(sample_series, tmp_path):
+    """seq2seq (tiny schedule) from the command line, then evaluate its least cloudy date."""
+    s2, masks, s1 = sample_series["S2_LAYERS"][:6], sample_series["MASK_LAYERS"][:6], sample_series["S1_LAYERS"][:6]
+    params = ([("S2_LAYERS", p) for p in s2] + [("MASK_LAYERS", p) for p in masks]
+              + [("S1_LAYERS", p) for p in s1]
+              + [("PASSES", 1), ("STEPS", 2), ("DEVICE", "cpu"), ("SEED", 1),
+                 ("OUTPUT_FOLDER", tmp_path / "seq2seq")])
+    code, result, output = run_algorithm("s2cloudfree:seq2seq", params)
+    assert code == 0, output
+    written = sorted((tmp_path / "seq2seq").glob("*.tif"))
+    assert len(written) == 6
+    assert "cpu" in result["results"]["DEVICE_USED"]
+    with rasterio.open(written[0]) as ds, rasterio.open(s2[0]) as src:
+        assert ds.count == src.count and ds.transform == src.transform and ds.dtypes == src.dtypes
+
+    truth = sample_series["TRUTH_LAYERS"][0]
+    code, result, output = run_algorithm("s2cloudfree:evaluate", [
+        ("PREDICTION", written[0]), ("TARGET", truth), ("MASK", masks[0])])
+    assert code == 0, output
+    scores = result["results"]
+    assert 0 <= scores["RMSE"] < 0.2 and 0 < scores["SSIM"] <= 1
+    # clear pixels keep their observed values, which equal the truth there
+    assert scores["RMSE_CLEAR"] == pytest.approx(0.0, abs=1e-6)
