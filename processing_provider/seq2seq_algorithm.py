@@ -11,7 +11,6 @@ from qgis.core import (
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
-    QgsSettings,
 )
 
 from .algorithm_base import MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
@@ -39,17 +38,6 @@ PRESET_OPTIONS = (
     ("fast", "fast (default: measured about 100 x cheaper than the paper's schedule)"),
     ("paper", "paper (20 passes x 100 steps per batch of 5 dates, lr 0.01)"),
 )
-#: QgsSettings key of the device chosen in the dock / plugin settings (used by DEVICE=auto).
-DEVICE_SETTING_KEY = "s2cloudfree/device"
-
-
-def preferred_device():
-    """The device chosen in the plugin settings, or '' (no preference)."""
-    try:
-        return str(QgsSettings().value(DEVICE_SETTING_KEY, "") or "")
-    except Exception:  # settings unavailable (bare test set-ups): no preference
-        return ""
-
 
 class Seq2SeqAlgorithm(S2CloudFreeAlgorithm):
     def name(self):
@@ -125,6 +113,7 @@ class Seq2SeqAlgorithm(S2CloudFreeAlgorithm):
 
     def execute(self, parameters, context, reporter):
         from ..core.seq2seq import seq2seq
+        from .settings import preferred_device
 
         extent, extent_crs = self.extent(parameters, context)
         preset = PRESET_OPTIONS[self.parameterAsEnum(parameters, PRESET, context)][0]
