@@ -18,6 +18,72 @@ class CloudMaskSettings:
     dilation_size: int = 2
 
 
+def _mask_names(s2_paths):
+    """One file name per S2 layer: ``<input name>_cloudmask.tif``, numbered when names repeat."""
+    stems = [os.path.splitext(os.path.basename(p))[0] for p in s2_paths]
+    repeated = {s for s in stems if stems.count(s) > 1}
+    return [f"{k:04d}_{stem}_cloudmask.tif" if stem in repeated else f"{stem}_cloudmask.tif"
+            for k, stem in enumerate(stems)]
+
+
+def _compute_into(folder, names, s2_paths, extent, extent_crs, settings, reporter, memory_mb, device,
+                  threads, share):
+    """Compute one mask per S2 layer into ``folder``; ``share`` percent of the progress.
+    Returns (paths, cloud fractions)."""
+    from .cloudmask import compute_cloud_mask
+
+    paths, fractions = [], []
+    count = len(s2_paths)
+    for k, (path, name) in enumerate(zip(s2_paths, names)):
+        reporter.check_cancelled()
+        stage = ScaledReporter(reporter, share * k / count, share * (k + 1) / count)
+        mask_path = os.path.join(folder, name)
+        kwargs = {} if memory_mb is None else {"memory_mb": memory_mb}
+        result = compute_cloud_mask(
+            path, mask_path, threshold=settings.threshold, average_over=settings.average_over,
+            dilation_size=settings.dilation_size, extent_bounds=extent, extent_crs=extent_crs,
+            reporter=stage, device=device, threads=threads, **kwargs)
+        reporter.info(f"  {os.path.basename(path)}: {100 * result['cloud_fraction']:.2f} % cloud "
+                      f"({result['engine_used']} engine)")
+        paths.append(mask_path)
+        fractions.append(result["cloud_fraction"])
+    return paths, fractions
+
+
+def write_series_masks(s2_paths, output_folder, extent=None, extent_crs=None, settings=None, reporter=None,
+                       memory_mb=None, device="cpu", threads=None):
+    """Write one s2cloudless mask per S2 layer into ``output_folder`` (``<layer name>_cloudmask.tif``,
+    uint8 1 = cloud, 0 = clear, 255 = nodata, on each layer's grid cropped to the region of interest).
+
+    All masks are computed into a temporary folder beside ``output_folder`` and moved into it
+    only when every one is complete: an error or a cancel leaves ``output_folder`` as it was.
+    Returns ``{"mask_paths": [...], "cloud_fractions": [...]}`` in the order of ``s2_paths``.
+    """
+    from .errors import InputError
+    from .reporting import Reporter
+
+    reporter = reporter or Reporter()
+    if not s2_paths:
+        raise InputError("S2_LAYERS: no Sentinel-2 layer was given.")
+    settings = settings or CloudMaskSettings()
+    output_folder = os.path.abspath(output_folder)
+    os.makedirs(output_folder, exist_ok=True)
+    names = _mask_names(s2_paths)
+    staging = tempfile.mkdtemp(prefix=".s2cloudfree-masks-", dir=os.path.dirname(output_folder))
+    try:
+        paths, fractions = _compute_into(staging, names, s2_paths, extent, extent_crs, settings, reporter,
+                                         memory_mb, device, threads, 100.0)
+        final = []
+        for path, name in zip(paths, names):
+            target = os.path.join(output_folder, name)
+            os.replace(path, target)
+            final.append(target)
+        reporter.set_progress(100.0)
+        return {"mask_paths": final, "cloud_fractions": fractions}
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def series_masks(s2_paths, mask_paths, extent=None, extent_crs=None, settings=None, reporter=None,
                  memory_mb=None, device="cpu", share=50.0):
@@ -33,28 +99,15 @@ def series_masks(s2_paths, mask_paths, extent=None, extent_crs=None, settings=No
     if mask_paths or not s2_paths:
         yield list(mask_paths or []), reporter
         return
-    from .cloudmask import compute_cloud_mask
-
     settings = settings or CloudMaskSettings()
     reporter.info(f"No mask layers given: computing cloud masks with s2cloudless (threshold "
                   f"{settings.threshold}, average_over {settings.average_over}, dilation_size "
                   f"{settings.dilation_size}).")
     folder = tempfile.mkdtemp(prefix="s2cloudfree-masks-")
     try:
-        paths = []
-        count = len(s2_paths)
-        for k, path in enumerate(s2_paths):
-            stage = ScaledReporter(reporter, share * k / count, share * (k + 1) / count)
-            stem = os.path.splitext(os.path.basename(path))[0]
-            mask_path = os.path.join(folder, f"{k:04d}_{stem}_mask.tif")
-            kwargs = {} if memory_mb is None else {"memory_mb": memory_mb}
-            result = compute_cloud_mask(
-                path, mask_path, threshold=settings.threshold, average_over=settings.average_over,
-                dilation_size=settings.dilation_size, extent_bounds=extent, extent_crs=extent_crs,
-                reporter=stage, device=device, **kwargs)
-            reporter.info(f"  {os.path.basename(path)}: {100 * result['cloud_fraction']:.2f} % cloud "
-                          f"({result['engine_used']} engine)")
-            paths.append(mask_path)
+        names = [f"{k:04d}_{name}" for k, name in enumerate(_mask_names(s2_paths))]
+        paths, _fractions = _compute_into(folder, names, s2_paths, extent, extent_crs, settings, reporter,
+                                          memory_mb, device, None, share)
         yield paths, ScaledReporter(reporter, share, 100.0)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

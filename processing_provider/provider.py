@@ -7,6 +7,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .benchmark_algorithm import BenchmarkAlgorithm
 from .cloudmask_algorithm import CloudMaskAlgorithm
+from .cloudmask_series_algorithm import CloudMaskSeriesAlgorithm
 from .evaluate_algorithm import EvaluateAlgorithm
 from .least_cloudy_algorithm import LeastCloudyAlgorithm
 from .mosaic_algorithm import MosaicAlgorithm
@@ -32,7 +33,7 @@ class S2CloudFreeProvider(QgsProcessingProvider):
         return QIcon(_ICON)
 
     def loadAlgorithms(self):  # noqa: N802 (QGIS API)
-        for algorithm in (CloudMaskAlgorithm(), LeastCloudyAlgorithm(), MosaicAlgorithm(), SampleAlgorithm(),
+        for algorithm in (CloudMaskAlgorithm(), CloudMaskSeriesAlgorithm(), LeastCloudyAlgorithm(), MosaicAlgorithm(), SampleAlgorithm(),
                           Seq2PointAlgorithm(), TrainSeq2PointAlgorithm(), Seq2SeqAlgorithm(),
                           EvaluateAlgorithm(), BenchmarkAlgorithm()):
             self.addAlgorithm(algorithm)

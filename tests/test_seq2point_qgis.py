@@ -1,5 +1,5 @@
 """Train -> checkpoint -> inference through QGIS Processing: the toolbox (processing.run), a saved
-modeler model (sample -> train_seq2point -> seq2point) and qgis_process."""
+modeler model (sample -> train_seq2point + cloudmask_series -> seq2point) and qgis_process."""
 
 import numpy as np
 import pytest
@@ -89,21 +89,32 @@ def test_bad_model_is_a_clear_processing_error(provider, belgium, tmp_path):
     assert not (tmp_path / "x.tif").exists()
 
 
+def _model_output(child, child_output, name):
+    from qgis.core import QgsProcessingModelOutput
+
+    output = QgsProcessingModelOutput(name)
+    output.setChildId(child.childId())
+    output.setChildOutputName(child_output)
+    return output
+
+
 def _chain():
+    """sample -> train_seq2point; sample -> cloudmask_series; both -> seq2point (the 3 least cloudy
+    dates by the computed masks)."""
     from qgis.core import (
         QgsProcessingModelAlgorithm,
         QgsProcessingModelChildAlgorithm,
         QgsProcessingModelChildParameterSource,
-        QgsProcessingModelOutput,
     )
 
     static = QgsProcessingModelChildParameterSource.fromStaticValue
     from_child = QgsProcessingModelChildParameterSource.fromChildOutput
-    model = QgsProcessingModelAlgorithm("sample to seq2point", "S2 CloudFree tests")
+    model = QgsProcessingModelAlgorithm("sample, cloud masks and seq2point", "S2 CloudFree tests")
     sample = QgsProcessingModelChildAlgorithm("s2cloudfree:sample")
     sample.setChildId("sample")
     for name, value in (("DATES", 8), ("SIZE", 48), ("SEED", 3)):
         sample.addParameterSources(name, [static(value)])
+    sample.setModelOutputs({"sample": _model_output(sample, "OUTPUT_FOLDER", "sample")})
     model.addChildAlgorithm(sample)
 
     train = QgsProcessingModelChildAlgorithm("s2cloudfree:train_seq2point")
@@ -113,24 +124,31 @@ def _chain():
     for name, value in (("ARCHITECTURE", 0), ("STEPS", 1), ("DEVICE", "cpu"), ("PATCH_SIZE", 24),
                         ("VALIDATION_FRACTION", 0.0)):
         train.addParameterSources(name, [static(value)])
+    train.setModelOutputs({"model": _model_output(train, "OUTPUT_MODEL", "model")})
     model.addChildAlgorithm(train)
+
+    masks = QgsProcessingModelChildAlgorithm("s2cloudfree:cloudmask_series")
+    masks.setChildId("cloudmask")
+    masks.addParameterSources("S2_LAYERS", [from_child("sample", "S2_LAYERS")])
+    masks.addParameterSources("DEVICE", [static("cpu")])
+    masks.setModelOutputs({"masks": _model_output(masks, "OUTPUT_FOLDER", "masks")})
+    model.addChildAlgorithm(masks)
 
     infer = QgsProcessingModelChildAlgorithm("s2cloudfree:seq2point")
     infer.setChildId("seq2point")
     for name in ("S2_LAYERS", "S1_LAYERS"):
         infer.addParameterSources(name, [from_child("sample", name)])
+    infer.addParameterSources("MASK_LAYERS", [from_child("cloudmask", "MASK_LAYERS")])
+    infer.addParameterSources("SELECTION", [static(1)])
     infer.addParameterSources("MODEL", [from_child("train", "OUTPUT_MODEL")])
     infer.addParameterSources("DEVICE", [static("cpu")])
-    output = QgsProcessingModelOutput("cloudfree")
-    output.setChildId("seq2point")
-    output.setChildOutputName("OUTPUT")
-    infer.setModelOutputs({"cloudfree": output})
+    infer.setModelOutputs({"cloudfree": _model_output(infer, "OUTPUT", "cloudfree")})
     model.addChildAlgorithm(infer)
     model.updateDestinationParameters()
     return model
 
 
-def test_saved_model_chaining_sample_train_and_seq2point(provider, tmp_path):
+def test_saved_model_chaining_sample_train_cloudmask_and_seq2point(provider, tmp_path):
     import processing
     from qgis.core import QgsProcessingModelAlgorithm
 
@@ -139,11 +157,31 @@ def test_saved_model_chaining_sample_train_and_seq2point(provider, tmp_path):
     model = QgsProcessingModelAlgorithm()
     assert model.fromFile(str(path))
     out = tmp_path / "cloudfree.tif"
-    result = processing.run(model, {"seq2point:cloudfree": str(out)})
+    result = processing.run(model, {"seq2point:cloudfree": str(out), "sample:sample": str(tmp_path / "sample"),
+                                    "train:model": str(tmp_path / "model.pt"), "cloudmask:masks": str(tmp_path / "masks")})
     assert result["seq2point:cloudfree"] == str(out)
     with rasterio.open(out) as ds:
         assert ds.count == 13 and ds.shape == (48, 48)
         assert ds.descriptions[0] == "B01" and ds.read().min() > 0
+        chained = ds.read()
+
+    # The chain used the computed masks: the same model run directly on the 3 dates that are
+    # least cloudy by those masks gives the same image, and they are not simply the first 3.
+    s2 = sorted(str(p) for p in (tmp_path / "sample").glob("s2_*.tif"))
+    s1 = sorted(str(p) for p in (tmp_path / "sample").glob("s1_*.tif"))
+    masks = sorted((tmp_path / "masks").glob("*_cloudmask.tif"))
+    assert [m.name for m in masks] == [p.rsplit("/", 1)[-1].replace(".tif", "_cloudmask.tif") for p in s2]
+    cloudy = []
+    for m in masks:
+        with rasterio.open(m) as ds:
+            cloudy.append(float((ds.read(1) != 0).mean()))
+    chosen = sorted(np.argsort(cloudy, kind="stable")[:3].tolist())
+    assert chosen != [0, 1, 2]
+    direct = processing.run("s2cloudfree:seq2point", {
+        "S2_LAYERS": [s2[k] for k in chosen], "S1_LAYERS": s1, "MODEL": str(tmp_path / "model.pt"),
+        "DEVICE": "cpu", "OUTPUT": str(tmp_path / "direct.tif")})
+    with rasterio.open(direct["OUTPUT"]) as ds:
+        assert np.array_equal(ds.read(), chained)
 
 
 @pytest.mark.qgis_process
