@@ -16,6 +16,13 @@ linearly (said so in the output), and its RMSE is given only with ``--paper-full
 presets run in full (bfloat16 autocast in the forward pass).
 
     python benchmarks/bench_seq2seq.py [--threads 2] [--paper-steps 20] [--paper-full] [--json out.json]
+
+With ``--belgium`` it instead runs the protocol on windows of 12 consecutive dates of the real
+Belgian series (../shared/data/belgium_31UDS_s1s2, Sen2Cor masks, S1 paired within 14 days) and
+prints one table per window (least cloudy, mosaicing, temporal linear interpolation, seq2seq with
+noise, seq2seq with S1) for the presets given with ``--presets``:
+
+    python benchmarks/bench_seq2seq.py --belgium --windows 0,20,40,60,80,100 --presets fast --threads 1
 """
 
 import argparse
@@ -92,8 +99,51 @@ def run_preset(case, preset, device, threads, max_steps=None):
     return seconds, total, total, np.clip(image, 0, 1)
 
 
+def belgium(args):
+    """Protocol tables on windows of 12 consecutive dates of the Belgian series."""
+    from s2cloudfree.core import evaluation_protocol as ep
+    from s2cloudfree.core import seq2seq as s2s
+
+    folder = REPO.parent / "shared" / "data" / "belgium_31UDS_s1s2"
+    dates = [item["date"] for item in json.loads((folder / "summary.json").read_text())["s2"]]
+    s1 = sorted(str(p) for p in folder.glob("s1_*.tif"))
+    results = []
+    for start in [int(v) for v in args.windows.split(",")]:
+        window = dates[start:start + 12]
+        arrays = ep.load_series([str(folder / f"s2_{d}.tif") for d in window],
+                                [str(folder / f"clm_{d}.tif") for d in window], s1)
+        case = ep.make_case(arrays)
+        rows = ep.run_protocol(case, ep.standard_methods(case, names=("least_cloudy", "mosaic", "temporal_linear")))
+        for preset in args.presets.split(","):
+            schedule = s2s.make_schedule(preset)
+            for row in ep.run_protocol(case, ep.standard_methods(case, names=("seq2seq_noise", "seq2seq_s1"),
+                                                                 schedule=schedule, threads=args.threads)):
+                row["label"] = f"{row['label']} [{preset}]"
+                rows.append(row)
+        print("\n" + ep.format_table(rows, f"Belgium 31UDS, dates {start}..{start + 11} ({window[0]} .. {window[-1]}); "
+                                       f"{case.describe()}"), flush=True)
+        results.append({"window": start, "first": window[0], "last": window[-1], "target": arrays.names[case.target],
+                        "source": arrays.names[case.source],
+                        "rows": [{k: r[k] for k in ("method", "label", "rmse", "psnr", "ssim", "sam", "seconds")}
+                                 for r in rows]})
+    if len(results) > 1:
+        labels = [r["label"] for r in results[0]["rows"]]
+        print(f"\nMean over {len(results)} windows:")
+        for label in labels:
+            values = [next(r for r in res["rows"] if r["label"] == label) for res in results]
+            print(f"  {label:42s} RMSE {sum(v['rmse'] for v in values) / len(values):.4f}  "
+                  f"SSIM {sum(v['ssim'] for v in values) / len(values):.4f}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2, default=float)
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--belgium", action="store_true", help="protocol tables on the real Belgian series")
+    parser.add_argument("--windows", default="0,20,40,60,80,100", help="--belgium: first date index of each window")
+    parser.add_argument("--presets", default="fast", help="--belgium: comma-separated presets to run")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for torch (default 2)")
     parser.add_argument("--paper-steps", type=int, default=20,
                         help="paper preset on the CPU: time this many steps and extrapolate (default 20)")
@@ -101,6 +151,8 @@ def main():
     parser.add_argument("--json", help="write every figure to this JSON file")
     args = parser.parse_args()
     ensure_import_link()
+    if args.belgium:
+        return belgium(args)
 
     import torch
 
