@@ -15,14 +15,18 @@ a CPU: on the CPU only its first ``--paper-steps`` steps are timed and the total
 linearly (said so in the output), and its RMSE is given only with ``--paper-full``. On CUDA both
 presets run in full (bfloat16 autocast in the forward pass).
 
-    python benchmarks/bench_seq2seq.py [--threads 2] [--paper-steps 20] [--paper-full] [--json out.json]
+    python benchmarks/bench_seq2seq.py [--threads 2] [--paper-steps 20] [--paper-full] [--default-steps N]
+                                       [--json out.json]
+
+``--default-steps N`` times only the first N steps of the default preset too (the cost of a step is
+constant within a schedule, so the extrapolation is linear).
 
 With ``--belgium`` it instead runs the protocol on windows of 12 consecutive dates of the real
 Belgian series (../shared/data/belgium_31UDS_s1s2, Sen2Cor masks, S1 paired within 14 days) and
 prints one table per window (least cloudy, mosaicing, temporal linear interpolation, seq2seq with
 noise, seq2seq with S1) for the presets given with ``--presets``:
 
-    python benchmarks/bench_seq2seq.py --belgium --windows 0,20,40,60,80,100 --presets fast --threads 1
+    python benchmarks/bench_seq2seq.py --belgium --windows 0,20,40,60,80,100 --presets fast,paper --s1-only --threads 1
 """
 
 import argparse
@@ -116,7 +120,8 @@ def belgium(args):
         rows = ep.run_protocol(case, ep.standard_methods(case, names=("least_cloudy", "mosaic", "temporal_linear")))
         for preset in args.presets.split(","):
             schedule = s2s.make_schedule(preset)
-            for row in ep.run_protocol(case, ep.standard_methods(case, names=("seq2seq_noise", "seq2seq_s1"),
+            names = ("seq2seq_s1",) if args.s1_only else ("seq2seq_noise", "seq2seq_s1")
+            for row in ep.run_protocol(case, ep.standard_methods(case, names=names,
                                                                  schedule=schedule, threads=args.threads)):
                 row["label"] = f"{row['label']} [{preset}]"
                 rows.append(row)
@@ -144,7 +149,10 @@ def main():
     parser.add_argument("--belgium", action="store_true", help="protocol tables on the real Belgian series")
     parser.add_argument("--windows", default="0,20,40,60,80,100", help="--belgium: first date index of each window")
     parser.add_argument("--presets", default="fast", help="--belgium: comma-separated presets to run")
+    parser.add_argument("--s1-only", action="store_true", help="--belgium: seq2seq with S1 only (not noise)")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for torch (default 2)")
+    parser.add_argument("--default-steps", type=int, default=0,
+                        help="default preset on the CPU: time this many steps and extrapolate (default 0: run it all)")
     parser.add_argument("--paper-steps", type=int, default=20,
                         help="paper preset on the CPU: time this many steps and extrapolate (default 20)")
     parser.add_argument("--paper-full", action="store_true", help="run the full paper preset on the CPU too (hours)")
@@ -181,9 +189,14 @@ def main():
     for device in devices:
         for preset in (s2s.DEFAULT_PRESET, "paper"):
             schedule = s2s.make_schedule(preset)
-            partial = device.type == "cpu" and preset == "paper" and not args.paper_full
-            seconds, steps, total, image = run_preset(case, preset, device, args.threads,
-                                                      args.paper_steps if partial else None)
+            if device.type != "cpu":
+                limit = None
+            elif preset == "paper":
+                limit = None if args.paper_full else args.paper_steps
+            else:
+                limit = args.default_steps or None
+            partial = limit is not None
+            seconds, steps, total, image = run_preset(case, preset, device, args.threads, limit)
             per_step = seconds / max(steps, 1)
             estimate = per_step * total
             entry = {"device": str(device), "preset": preset, "schedule": schedule.describe(), "steps": total,
@@ -196,14 +209,15 @@ def main():
             how = (f"EXTRAPOLATED from {steps} timed steps ({seconds:.1f} s, {per_step:.2f} s/step)"
                    if partial else "measured")
             quality = (f"RMSE {entry['rmse']:.4f}  SSIM {entry['ssim']:.4f}" if image is not None
-                       else "RMSE not measured (run with --paper-full)")
+                       else "RMSE not measured (timed fraction only; see --belgium for quality)")
             print(f"{device.type:4s} {preset:6s}: {estimate:9.1f} s per tile ({how}); {total} steps; {quality}",
                   flush=True)
         runs = {r["preset"]: r for r in results["runs"] if r["device"] == str(device)}
         ratio = runs["paper"]["seconds_per_tile"] / runs[s2s.DEFAULT_PRESET]["seconds_per_tile"]
         results.setdefault("ratio", {})[str(device)] = ratio
         print(f"{device.type}: paper / {s2s.DEFAULT_PRESET} time ratio = {ratio:.1f} x"
-              + (" (paper time extrapolated)" if runs["paper"]["extrapolated"] else ""), flush=True)
+              + (" (from extrapolated times)" if runs["paper"]["extrapolated"] or runs[s2s.DEFAULT_PRESET]["extrapolated"]
+                 else ""), flush=True)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2, default=float)
