@@ -2,51 +2,24 @@
 
 import numpy as np
 import rasterio
+from model_builder import add_step, new_model, saved_and_reloaded
 
 
 def _build_model():
-    from qgis.core import (
-        QgsProcessingModelAlgorithm,
-        QgsProcessingModelChildAlgorithm,
-        QgsProcessingModelChildParameterSource,
-        QgsProcessingModelOutput,
-    )
-
-    static = QgsProcessingModelChildParameterSource.fromStaticValue
-    from_child = QgsProcessingModelChildParameterSource.fromChildOutput
-    model = QgsProcessingModelAlgorithm("sample to composites", "S2 CloudFree tests")
-
-    sample = QgsProcessingModelChildAlgorithm("s2cloudfree:sample")
-    sample.setChildId("sample")
-    for name, value in (("DATES", 12), ("SIZE", 64), ("SEED", 7)):
-        sample.addParameterSources(name, [static(value)])
-    model.addChildAlgorithm(sample)
-
+    model = new_model("sample to composites")
+    add_step(model, "s2cloudfree:sample", "sample", values={"DATES": 12, "SIZE": 64, "SEED": 7})
     for child_id, algorithm, extra in (("mosaic", "s2cloudfree:mosaic", {"FALLBACK": 2}),
                                        ("leastcloudy", "s2cloudfree:leastcloudy", {})):
-        child = QgsProcessingModelChildAlgorithm(algorithm)
-        child.setChildId(child_id)
-        child.addParameterSources("S2_LAYERS", [from_child("sample", "S2_LAYERS")])
-        child.addParameterSources("MASK_LAYERS", [from_child("sample", "MASK_LAYERS")])
-        for name, value in extra.items():
-            child.addParameterSources(name, [static(value)])
-        output = QgsProcessingModelOutput(f"{child_id}_result")
-        output.setChildId(child_id)
-        output.setChildOutputName("OUTPUT")
-        child.setModelOutputs({f"{child_id}_result": output})
-        model.addChildAlgorithm(child)
-    model.updateDestinationParameters()
+        add_step(model, algorithm, child_id, values=extra,
+                 links={"S2_LAYERS": ("sample", "S2_LAYERS"), "MASK_LAYERS": ("sample", "MASK_LAYERS")},
+                 outputs={f"{child_id}_result": "OUTPUT"})
     return model
 
 
 def test_saved_model_chaining_sample_mosaic_and_leastcloudy_runs(s2cf_provider, tmp_path):
     import processing
-    from qgis.core import QgsProcessingModelAlgorithm
 
-    path = tmp_path / "chain.model3"
-    assert _build_model().toFile(str(path))
-    model = QgsProcessingModelAlgorithm()
-    assert model.fromFile(str(path))
+    model = saved_and_reloaded(_build_model(), tmp_path / "chain.model3")
     names = {p.name() for p in model.parameterDefinitions()}
     assert {"mosaic:mosaic_result", "leastcloudy:leastcloudy_result"} <= names
 
@@ -66,58 +39,22 @@ def test_saved_model_chaining_sample_mosaic_and_leastcloudy_runs(s2cf_provider, 
 
 def _seq2seq_chain():
     """sample -> cloudmask_series -> seq2seq (S1 from the sample, masks from s2cloudless)."""
-    from qgis.core import (
-        QgsProcessingModelAlgorithm,
-        QgsProcessingModelChildAlgorithm,
-        QgsProcessingModelChildParameterSource,
-        QgsProcessingModelOutput,
-    )
-
-    static = QgsProcessingModelChildParameterSource.fromStaticValue
-    from_child = QgsProcessingModelChildParameterSource.fromChildOutput
-
-    def output(child, child_output, name):
-        out = QgsProcessingModelOutput(name)
-        out.setChildId(child.childId())
-        out.setChildOutputName(child_output)
-        return out
-
-    model = QgsProcessingModelAlgorithm("sample, cloud masks and seq2seq", "S2 CloudFree tests")
-    sample = QgsProcessingModelChildAlgorithm("s2cloudfree:sample")
-    sample.setChildId("sample")
-    for name, value in (("DATES", 6), ("SIZE", 48), ("SEED", 11)):
-        sample.addParameterSources(name, [static(value)])
-    sample.setModelOutputs({"sample": output(sample, "OUTPUT_FOLDER", "sample")})
-    model.addChildAlgorithm(sample)
-
-    masks = QgsProcessingModelChildAlgorithm("s2cloudfree:cloudmask_series")
-    masks.setChildId("cloudmask")
-    masks.addParameterSources("S2_LAYERS", [from_child("sample", "S2_LAYERS")])
-    masks.addParameterSources("DEVICE", [static("cpu")])
-    masks.setModelOutputs({"masks": output(masks, "OUTPUT_FOLDER", "masks")})
-    model.addChildAlgorithm(masks)
-
-    seq2seq = QgsProcessingModelChildAlgorithm("s2cloudfree:seq2seq")
-    seq2seq.setChildId("seq2seq")
-    seq2seq.addParameterSources("S2_LAYERS", [from_child("sample", "S2_LAYERS")])
-    seq2seq.addParameterSources("S1_LAYERS", [from_child("sample", "S1_LAYERS")])
-    seq2seq.addParameterSources("MASK_LAYERS", [from_child("cloudmask", "MASK_LAYERS")])
-    for name, value in (("DEVICE", "cpu"), ("STEPS", 3), ("CPU_THREADS", 1)):
-        seq2seq.addParameterSources(name, [static(value)])
-    seq2seq.setModelOutputs({"cloudfree": output(seq2seq, "OUTPUT_FOLDER", "cloudfree")})
-    model.addChildAlgorithm(seq2seq)
-    model.updateDestinationParameters()
+    model = new_model("sample, cloud masks and seq2seq")
+    add_step(model, "s2cloudfree:sample", "sample", values={"DATES": 6, "SIZE": 48, "SEED": 11},
+             outputs={"sample": "OUTPUT_FOLDER"})
+    add_step(model, "s2cloudfree:cloudmask_series", "cloudmask", values={"DEVICE": "cpu"},
+             links={"S2_LAYERS": ("sample", "S2_LAYERS")}, outputs={"masks": "OUTPUT_FOLDER"})
+    add_step(model, "s2cloudfree:seq2seq", "seq2seq", values={"DEVICE": "cpu", "STEPS": 3, "CPU_THREADS": 1},
+             links={"S2_LAYERS": ("sample", "S2_LAYERS"), "S1_LAYERS": ("sample", "S1_LAYERS"),
+                    "MASK_LAYERS": ("cloudmask", "MASK_LAYERS")},
+             outputs={"cloudfree": "OUTPUT_FOLDER"})
     return model
 
 
 def test_saved_model_chaining_sample_cloudmask_series_and_seq2seq_runs(s2cf_provider, tmp_path):
     import processing
-    from qgis.core import QgsProcessingModelAlgorithm
 
-    path = tmp_path / "seq2seq.model3"
-    assert _seq2seq_chain().toFile(str(path))
-    model = QgsProcessingModelAlgorithm()
-    assert model.fromFile(str(path))
+    model = saved_and_reloaded(_seq2seq_chain(), tmp_path / "seq2seq.model3")
     result = processing.run(model, {"sample:sample": str(tmp_path / "sample"), "cloudmask:masks": str(tmp_path / "masks"),
                                     "seq2seq:cloudfree": str(tmp_path / "cloudfree")})
     assert result["seq2seq:cloudfree"] == str(tmp_path / "cloudfree")

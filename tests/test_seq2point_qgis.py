@@ -4,6 +4,7 @@ modeler model (sample -> train_seq2point + cloudmask_series -> seq2point) and qg
 import numpy as np
 import pytest
 import rasterio
+from model_builder import add_step, new_model, saved_and_reloaded
 
 pytest.importorskip("torch")
 
@@ -89,73 +90,29 @@ def test_bad_model_is_a_clear_processing_error(provider, belgium, tmp_path):
     assert not (tmp_path / "x.tif").exists()
 
 
-def _model_output(child, child_output, name):
-    from qgis.core import QgsProcessingModelOutput
-
-    output = QgsProcessingModelOutput(name)
-    output.setChildId(child.childId())
-    output.setChildOutputName(child_output)
-    return output
-
-
 def _chain():
     """sample -> train_seq2point; sample -> cloudmask_series; both -> seq2point (the 3 least cloudy
     dates by the computed masks)."""
-    from qgis.core import (
-        QgsProcessingModelAlgorithm,
-        QgsProcessingModelChildAlgorithm,
-        QgsProcessingModelChildParameterSource,
-    )
-
-    static = QgsProcessingModelChildParameterSource.fromStaticValue
-    from_child = QgsProcessingModelChildParameterSource.fromChildOutput
-    model = QgsProcessingModelAlgorithm("sample, cloud masks and seq2point", "S2 CloudFree tests")
-    sample = QgsProcessingModelChildAlgorithm("s2cloudfree:sample")
-    sample.setChildId("sample")
-    for name, value in (("DATES", 8), ("SIZE", 48), ("SEED", 3)):
-        sample.addParameterSources(name, [static(value)])
-    sample.setModelOutputs({"sample": _model_output(sample, "OUTPUT_FOLDER", "sample")})
-    model.addChildAlgorithm(sample)
-
-    train = QgsProcessingModelChildAlgorithm("s2cloudfree:train_seq2point")
-    train.setChildId("train")
-    for name in ("S2_LAYERS", "MASK_LAYERS", "S1_LAYERS"):
-        train.addParameterSources(name, [from_child("sample", name)])
-    for name, value in (("ARCHITECTURE", 0), ("STEPS", 1), ("DEVICE", "cpu"), ("PATCH_SIZE", 24),
-                        ("VALIDATION_FRACTION", 0.0)):
-        train.addParameterSources(name, [static(value)])
-    train.setModelOutputs({"model": _model_output(train, "OUTPUT_MODEL", "model")})
-    model.addChildAlgorithm(train)
-
-    masks = QgsProcessingModelChildAlgorithm("s2cloudfree:cloudmask_series")
-    masks.setChildId("cloudmask")
-    masks.addParameterSources("S2_LAYERS", [from_child("sample", "S2_LAYERS")])
-    masks.addParameterSources("DEVICE", [static("cpu")])
-    masks.setModelOutputs({"masks": _model_output(masks, "OUTPUT_FOLDER", "masks")})
-    model.addChildAlgorithm(masks)
-
-    infer = QgsProcessingModelChildAlgorithm("s2cloudfree:seq2point")
-    infer.setChildId("seq2point")
-    for name in ("S2_LAYERS", "S1_LAYERS"):
-        infer.addParameterSources(name, [from_child("sample", name)])
-    infer.addParameterSources("MASK_LAYERS", [from_child("cloudmask", "MASK_LAYERS")])
-    infer.addParameterSources("SELECTION", [static(1)])
-    infer.addParameterSources("MODEL", [from_child("train", "OUTPUT_MODEL")])
-    infer.addParameterSources("DEVICE", [static("cpu")])
-    infer.setModelOutputs({"cloudfree": _model_output(infer, "OUTPUT", "cloudfree")})
-    model.addChildAlgorithm(infer)
-    model.updateDestinationParameters()
+    model = new_model("sample, cloud masks and seq2point")
+    add_step(model, "s2cloudfree:sample", "sample", values={"DATES": 8, "SIZE": 48, "SEED": 3},
+             outputs={"sample": "OUTPUT_FOLDER"})
+    add_step(model, "s2cloudfree:train_seq2point", "train",
+             values={"ARCHITECTURE": 0, "STEPS": 1, "DEVICE": "cpu", "PATCH_SIZE": 24, "VALIDATION_FRACTION": 0.0},
+             links={name: ("sample", name) for name in ("S2_LAYERS", "MASK_LAYERS", "S1_LAYERS")},
+             outputs={"model": "OUTPUT_MODEL"})
+    add_step(model, "s2cloudfree:cloudmask_series", "cloudmask", values={"DEVICE": "cpu"},
+             links={"S2_LAYERS": ("sample", "S2_LAYERS")}, outputs={"masks": "OUTPUT_FOLDER"})
+    add_step(model, "s2cloudfree:seq2point", "seq2point", values={"SELECTION": 1, "DEVICE": "cpu"},
+             links={"S2_LAYERS": ("sample", "S2_LAYERS"), "S1_LAYERS": ("sample", "S1_LAYERS"),
+                    "MASK_LAYERS": ("cloudmask", "MASK_LAYERS"), "MODEL": ("train", "OUTPUT_MODEL")},
+             outputs={"cloudfree": "OUTPUT"})
     return model
 
 
 def test_saved_model_chaining_sample_train_cloudmask_and_seq2point(provider, tmp_path):
     import processing
-    from qgis.core import QgsProcessingModelAlgorithm
 
-    path = tmp_path / "seq2point.model3"
-    assert _chain().toFile(str(path))
-    model = QgsProcessingModelAlgorithm()
-    assert model.fromFile(str(path))
+    model = saved_and_reloaded(_chain(), tmp_path / "seq2point.model3")
     out = tmp_path / "cloudfree.tif"
     result = processing.run(model, {"seq2point:cloudfree": str(out), "sample:sample": str(tmp_path / "sample"),
                                     "train:model": str(tmp_path / "model.pt"), "cloudmask:masks": str(tmp_path / "masks")})
