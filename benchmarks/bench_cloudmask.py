@@ -38,17 +38,11 @@ from pathlib import Path  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 SCENE = REPO.parent / "shared" / "data" / "s2cloudless_scene" / "s2_unknown-date.tif"
 OUT = REPO / "bench_output" / "cloudmask"
-sys.path.insert(0, str(REPO / ".dev" / "plugins"))
+sys.path.insert(0, str(REPO / "scripts"))
+from plugin_link import make_plugin_importable  # noqa: E402
 THREADS = 2
 TILE_PIXELS = 10980 * 10980
 SETTINGS = dict(threshold=0.4, average_over=4, dilation_size=2)
-
-
-def ensure_import_link():
-    link = REPO / ".dev" / "plugins" / "s2cloudfree"
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if not link.exists():
-        link.symlink_to(os.path.join("..", ".."), target_is_directory=True)
 
 
 def best_time(function, runs):
@@ -67,7 +61,7 @@ def main():
     parser.add_argument("--tiles", type=int, default=2, help="the scene is repeated N x N times")
     args = parser.parse_args()
 
-    ensure_import_link()
+    make_plugin_importable()
     import numpy as np
     import rasterio
     import torch

@@ -21,16 +21,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench_output" / "mosaic"
-sys.path.insert(0, str(REPO / ".dev" / "plugins"))
+sys.path.insert(0, str(REPO / "scripts"))
+from plugin_link import make_plugin_importable  # noqa: E402
 DATES = 30
 SIZES = (1024, 2048)
-
-
-def ensure_import_link():
-    link = REPO / ".dev" / "plugins" / "s2cloudfree"
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if not link.exists():
-        link.symlink_to(os.path.join("..", ".."), target_is_directory=True)
 
 
 def series_paths(size):
@@ -86,7 +80,7 @@ def run_child(*args):
 
 
 def main():
-    ensure_import_link()
+    make_plugin_importable()
     from s2cloudfree.core.windows import DEFAULT_MEMORY_MB
 
     for size in SIZES:
@@ -123,7 +117,7 @@ def child_main(args):
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        ensure_import_link()
+        make_plugin_importable()
         child_main(sys.argv[2:])
     else:
         main()

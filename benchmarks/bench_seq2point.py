@@ -27,16 +27,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench_output" / "seq2point"
-sys.path.insert(0, str(REPO / ".dev" / "plugins"))
+sys.path.insert(0, str(REPO / "scripts"))
+from plugin_link import make_plugin_importable  # noqa: E402
 FULL_TILE = 10980
 CPU_THREADS = 2
-
-
-def ensure_import_link():
-    link = REPO / ".dev" / "plugins" / "s2cloudfree"
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if not link.exists():
-        link.symlink_to(os.path.join("..", ".."), target_is_directory=True)
 
 
 def series(size, dates=6):
@@ -137,7 +131,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
     parser.add_argument("--no-cuda", action="store_true")
     args = parser.parse_args()
-    ensure_import_link()
+    make_plugin_importable()
     OUT.mkdir(parents=True, exist_ok=True)
     import torch
 

@@ -31,22 +31,15 @@ noise, seq2seq with S1) for the presets given with ``--presets``:
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench_output" / "seq2seq"
-sys.path.insert(0, str(REPO / ".dev" / "plugins"))
+sys.path.insert(0, str(REPO / "scripts"))
+from plugin_link import make_plugin_importable  # noqa: E402
 DATES, SIZE, SEED = 30, 256, 21
-
-
-def ensure_import_link():
-    link = REPO / ".dev" / "plugins" / "s2cloudfree"
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if not link.exists():
-        link.symlink_to(os.path.join("..", ".."), target_is_directory=True)
 
 
 def series():
@@ -158,7 +151,7 @@ def main():
     parser.add_argument("--paper-full", action="store_true", help="run the full paper preset on the CPU too (hours)")
     parser.add_argument("--json", help="write every figure to this JSON file")
     args = parser.parse_args()
-    ensure_import_link()
+    make_plugin_importable()
     if args.belgium:
         return belgium(args)
 

@@ -36,16 +36,9 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run
 
 def _import_plugin():
     """Import the plugin as the package ``s2cloudfree`` (the repository root is the plugin folder)."""
-    parent = REPO / ".dev" / "plugins"
-    link = parent / "s2cloudfree"
-    parent.mkdir(parents=True, exist_ok=True)
-    if not link.exists():
-        try:
-            link.symlink_to(os.path.join("..", ".."), target_is_directory=True)
-        except FileExistsError:
-            pass
-    if str(parent) not in sys.path:
-        sys.path.insert(0, str(parent))
+    from plugin_link import make_plugin_importable
+
+    make_plugin_importable()
     import s2cloudfree  # noqa: F401
 
 

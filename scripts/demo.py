@@ -12,7 +12,6 @@
 """
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -21,14 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "demo_output"
 QGIS_PROCESS = REPO / "scripts" / "qgis-process"
-sys.path.insert(0, str(REPO / ".dev" / "plugins"))
-
-
-def ensure_import_link():
-    link = REPO / ".dev" / "plugins" / "s2cloudfree"
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if not link.exists():
-        link.symlink_to(os.path.join("..", ".."), target_is_directory=True)
+from plugin_link import make_plugin_importable  # noqa: E402 (scripts/ is on sys.path)
 
 
 def qgis_process(algorithm, params):
@@ -62,7 +54,7 @@ def mask_agreement(detected_path, true_path):
 
 
 def main():
-    ensure_import_link()
+    make_plugin_importable()
     from s2cloudfree.core.quicklook import write_mask_png, write_rgb_png
 
     OUT.mkdir(exist_ok=True)

@@ -19,14 +19,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _ensure_import_link():
-    link = REPO / ".dev" / "plugins" / "s2cloudfree"
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if not link.exists():
-        link.symlink_to(os.path.join("..", ".."), target_is_directory=True)
-    sys.path.insert(0, str(REPO / ".dev" / "plugins"))
+from plugin_link import make_plugin_importable  # noqa: E402 (scripts/ is on sys.path)
 
 
 class _MessageBar:
@@ -68,7 +61,7 @@ def main():
     work = tempfile.mkdtemp(prefix="s2cf_render_")
     os.environ["QGIS_CUSTOM_CONFIG_PATH"] = os.path.join(work, "profile")
     os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
-    _ensure_import_link()
+    make_plugin_importable()
 
     from qgis.core import QgsApplication, QgsProject, QgsRasterLayer
     from qgis.gui import QgsMapCanvas

@@ -19,19 +19,10 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
-def _plugin_parent():
-    parent = REPO / ".dev" / "plugins"
-    link = parent / "s2cloudfree"
-    parent.mkdir(parents=True, exist_ok=True)
-    if not link.exists():
-        try:
-            link.symlink_to(os.path.join("..", ".."), target_is_directory=True)
-        except FileExistsError:
-            pass
-    return parent
+sys.path.insert(0, str(REPO / "scripts"))
+from plugin_link import make_plugin_importable  # noqa: E402
 
-
-sys.path.insert(0, str(_plugin_parent()))
+make_plugin_importable()
 
 
 @pytest.fixture(scope="session")
