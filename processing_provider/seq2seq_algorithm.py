@@ -65,8 +65,8 @@ class Seq2SeqAlgorithm(S2CloudFreeAlgorithm):
             "date lies close in time, those baselines are hard to beat (figures in the README). The advanced parameters override single values "
             "(0 keeps the preset's). Regions larger than TILE_SIZE are fitted tile by tile and blended "
             "across TILE_OVERLAP pixels. DEVICE: auto (the plugin setting, else CUDA when available, else "
-            "CPU), cpu, cuda, cuda:N or mps; the device that ran is logged. The same SEED gives the same "
-            "result on the CPU."
+            "CPU), cpu, cuda, cuda:N or mps; the device that ran is logged. The same SEED and number of "
+            "CPU threads give the same result on the CPU (a different thread count changes it)."
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
