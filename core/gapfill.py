@@ -1,0 +1,380 @@
+"""A classical gap filler for every date of a series: temporal radial-basis interpolation per pixel.
+
+What it does, per pixel and per date ``t`` (arrays: ``stack`` dates x bands x rows x cols in any
+scale, ``clear`` dates x rows x cols bool, ``days`` the acquisition day of every date):
+
+1. **Ensemble of Gaussian kernels in time** (the approach of FORCE's time-series interpolation,
+   sigma = 8, 16 and 32 days by default): for each sigma, the weighted mean of the clear
+   observations with weights ``exp(-0.5 (dt / sigma)^2)``, observations further than the kernel's
+   two-sided ``cutoff`` share (95 %: 1.96 sigma) left out. The kernel estimates are combined
+   weighted by how much of each kernel has data (sum of the available weights over the kernel's
+   total), so a narrow kernel dominates where observations are dense and a wide one bridges gaps.
+2. **Observations a mask missed are not trusted**: every clear observation is compared with the
+   leave-one-out estimate of the other dates; one that deviates by more than ``screen_factor``
+   times the pixel's own typical deviation (and by at least ``screen_floor`` reflectance) is left
+   out of the interpolation (thin cloud, haze and shadow left in by Sen2Cor or s2cloudless).
+3. **Graceful fallback**: where no kernel reaches a clear observation, the value is linear in time
+   between the nearest clear dates before and after (the nearest one carried where there is one
+   side only); pixels clear on no date get ``fallback`` (None: NaN, the caller writes nodata).
+
+``method='linear'`` skips 1 and uses 3 everywhere (plain temporal linear interpolation, with the
+screening of 2).
+
+The fill of date ``t`` never uses the observation of ``t`` itself when ``leave_one_out`` is set:
+that is the estimate used as the prior of the networks (``core.seq2seq``) and for the screening.
+Otherwise clear pixels keep their observed values.
+
+:func:`held_out_error` estimates the error of a run on its own data: for every date a share of its
+clear pixels is hidden behind the real mask of another date, filled from the rest, and compared
+with what was observed there.
+
+Everything is numpy; the weighted means are matrix products over the date axis (dates x dates
+weights times dates x pixels), so a window costs a few BLAS calls per kernel.
+"""
+
+import numpy as np
+
+from .errors import InputError
+
+DEFAULT_SIGMAS = (8.0, 16.0, 32.0)
+DEFAULT_CUTOFF = 0.95
+#: Screening (chosen on the tuning windows of benchmarks/bench_quality.py).
+DEFAULT_SCREEN_FACTOR = 4.0
+DEFAULT_SCREEN_FLOOR = 0.03
+DEFAULT_TRUST_RADIUS = 5
+DEFAULT_TRUST_MINIMUM = 0.5
+DEFAULT_TRUST_POWER = 2.0
+#: Radius (pixels) of the neighbourhood that decides which date stands in for a pixel clear on no date.
+DEFAULT_NEVER_CLEAR_RADIUS = 16
+DEFAULT_DARKNESS_WEIGHT = 0.1
+METHODS = ("rbf", "linear")
+#: z of the two-sided share of a Gaussian kernel (95 % -> 1.96)
+_Z = {0.9: 1.645, 0.95: 1.960, 0.99: 2.576}
+
+
+def day_numbers(days, count):
+    """Acquisition days as floats (ordinals), or 0..count-1 when ``days`` is None."""
+    if days is None:
+        return np.arange(count, dtype=np.float64)
+    out = np.asarray([float(d.toordinal()) if hasattr(d, "toordinal") else float(d) for d in days],
+                     dtype=np.float64)
+    if out.shape != (count,):
+        raise InputError(f"{len(out)} days were given for {count} dates.")
+    if np.any(np.diff(out) < 0):
+        raise InputError("Gap filling needs the dates in time order.")
+    return out
+
+
+def _check(stack, clear):
+    stack = np.asarray(stack)
+    clear = np.asarray(clear, dtype=bool)
+    if stack.ndim != 4 or clear.shape != (stack.shape[0],) + stack.shape[2:]:
+        raise InputError(f"Gap filling: stack {stack.shape} and clear mask {clear.shape} do not match "
+                         "(dates x bands x rows x cols, dates x rows x cols).")
+    return stack, clear
+
+
+def _z(cutoff):
+    if cutoff in _Z:
+        return _Z[cutoff]
+    from math import erf, sqrt
+
+    lo, hi = 0.0, 10.0  # invert the two-sided Gaussian share by bisection
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if erf(mid / sqrt(2)) < cutoff:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def kernel_weights(day, sigma, cutoff=DEFAULT_CUTOFF, leave_one_out=False):
+    """dates x dates Gaussian weights in time (row: the date estimated)."""
+    dt = day[:, None] - day[None, :]
+    w = np.exp(-0.5 * (dt / float(sigma)) ** 2)
+    w[np.abs(dt) > _z(cutoff) * float(sigma)] = 0.0
+    if leave_one_out:
+        np.fill_diagonal(w, 0.0)
+    return w.astype(np.float32)
+
+
+def rbf_estimate(stack, weights, day, sigmas=DEFAULT_SIGMAS, cutoff=DEFAULT_CUTOFF, leave_one_out=False):
+    """(estimate dates x bands x rows x cols float32 with NaN where no kernel has data, and the
+    ensemble's availability dates x rows x cols). ``weights`` (dates x rows x cols, bool or float
+    in [0, 1]) is the trust in every observation: 0 leaves it out."""
+    n, b = stack.shape[:2]
+    shape = stack.shape[2:]
+    p = int(np.prod(shape))
+    c = np.asarray(weights, dtype=np.float32).reshape(n, p)
+    y = (stack.reshape(n, b, p) * c[:, None, :]).reshape(n, b * p)
+    y = np.nan_to_num(y, copy=False)
+    total = np.zeros((n, b * p), dtype=np.float32)
+    weight = np.zeros((n, p), dtype=np.float32)
+    for sigma in sigmas:
+        w = kernel_weights(day, sigma, cutoff, leave_one_out)
+        den = w @ c                                     # n x p: available kernel weight
+        full = np.maximum(w.sum(axis=1), 1e-12)[:, None]  # the kernel's whole weight per date
+        share = den / full                              # availability in [0, 1]
+        num = w @ y                                     # n x (b p)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.where(den > 1e-6, share / np.maximum(den, 1e-12), 0.0).astype(np.float32)
+        # estimate_k * share_k = num / den * share
+        total += (num.reshape(n, b, p) * scale[:, None, :]).reshape(n, b * p)
+        weight += np.where(den > 1e-6, share, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        est = total.reshape(n, b, p) / weight[:, None, :]
+    est = np.where((weight > 0)[:, None, :], est, np.nan)
+    return est.reshape(stack.shape).astype(np.float32, copy=False), weight.reshape((n,) + shape)
+
+
+def local_clear_share(clear, radius):
+    """Share of clear pixels in the (2 radius + 1)^2 box around every pixel of every date (the box
+    cut at the grid edge), dates x rows x cols float32; 1 where clear everywhere around."""
+    clear = np.asarray(clear, dtype=bool)
+    if radius <= 0:
+        return clear.astype(np.float32)
+    n, h, w = clear.shape
+    r = int(radius)
+
+    def box(a):  # sums over the box along rows and cols with cumulative sums
+        c = np.cumsum(np.pad(a, ((0, 0), (1, 0), (0, 0))), axis=1)
+        lo = np.clip(np.arange(h) - r, 0, h)
+        hi = np.clip(np.arange(h) + r + 1, 0, h)
+        a = c[:, hi] - c[:, lo]
+        c = np.cumsum(np.pad(a, ((0, 0), (0, 0), (1, 0))), axis=2)
+        lo = np.clip(np.arange(w) - r, 0, w)
+        hi = np.clip(np.arange(w) + r + 1, 0, w)
+        return c[:, :, hi] - c[:, :, lo]
+
+    counts = box(clear.astype(np.float32))
+    total = box(np.ones((1, h, w), dtype=np.float32))
+    return (counts / total).astype(np.float32)
+
+
+def observation_trust(clear, radius=DEFAULT_TRUST_RADIUS, minimum=DEFAULT_TRUST_MINIMUM, power=DEFAULT_TRUST_POWER):
+    """Trust in every clear observation (dates x rows x cols float32 in [0, 1]): the local share of
+    clear pixels around it to the ``power``, 0 below ``minimum`` and on pixels that are not clear.
+
+    A pixel flagged clear in the middle of clouds is most often cloud edge, haze or shadow the mask
+    missed; one in a wide clear area is what it says. Where a pixel has no trusted observation on
+    any date, its clear observations are used with their raw trust (see :func:`fill_series`)."""
+    share = local_clear_share(clear, radius)
+    trust = np.where(clear & (share >= minimum), share ** power if power else 1.0, 0.0)
+    return trust.astype(np.float32)
+
+
+def neighbour_linear(stack, clear, day, leave_one_out=True):
+    """Linear in time between the nearest clear dates before and after every date (self excluded
+    when ``leave_one_out``), the nearest carried with one side only; NaN where no date is clear."""
+    n = stack.shape[0]
+    shape = stack.shape[2:]
+    out = np.full(stack.shape, np.nan, dtype=np.float32)
+    before_val = np.zeros(stack.shape[1:], dtype=np.float32)
+    before_day = np.full(shape, np.nan)
+    befores = []
+    for k in range(n):
+        if not leave_one_out:
+            c = clear[k]
+            before_val[:, c] = stack[k][:, c]
+            before_day[c] = day[k]
+        befores.append((before_val.copy(), before_day.copy()))
+        if leave_one_out:
+            c = clear[k]
+            before_val[:, c] = stack[k][:, c]
+            before_day[c] = day[k]
+    after_val = np.zeros(stack.shape[1:], dtype=np.float32)
+    after_day = np.full(shape, np.nan)
+    for k in range(n - 1, -1, -1):
+        if not leave_one_out:
+            c = clear[k]
+            after_val[:, c] = stack[k][:, c]
+            after_day[c] = day[k]
+        bv, bd = befores[k]
+        has_b, has_a = ~np.isnan(bd), ~np.isnan(after_day)
+        both = has_b & has_a
+        span = np.where(both, after_day - bd, 1.0)
+        w = np.where(both & (span > 0), (day[k] - bd) / np.where(span > 0, span, 1.0), 0.0).astype(np.float32)
+        o = out[k]
+        o[:, both] = bv[:, both] + (after_val[:, both] - bv[:, both]) * w[both]
+        only_b, only_a = has_b & ~has_a, has_a & ~has_b
+        o[:, only_b] = bv[:, only_b]
+        o[:, only_a] = after_val[:, only_a]
+        if leave_one_out:
+            c = clear[k]
+            after_val[:, c] = stack[k][:, c]
+            after_day[c] = day[k]
+    return out
+
+
+def screen_outliers(stack, trust, day, sigmas=DEFAULT_SIGMAS, cutoff=DEFAULT_CUTOFF,
+                    factor=DEFAULT_SCREEN_FACTOR, floor=DEFAULT_SCREEN_FLOOR, scale=1.0):
+    """Observations (``trust`` > 0) that deviate from their leave-one-out estimate by more than
+    ``factor`` times the pixel's median deviation and by more than ``floor`` (reflectance; ``scale``
+    units of the stack per unit reflectance). Returns the flagged pixels (dates x rows x cols)."""
+    used = trust > 0
+    if not factor or factor <= 0 or stack.shape[0] < 3:
+        return np.zeros(used.shape, dtype=bool)
+    import warnings
+
+    est, _ = rbf_estimate(stack, trust, day, sigmas, cutoff, leave_one_out=True)
+    lin = neighbour_linear(stack, used, day, leave_one_out=True)
+    est = np.where(np.isnan(est), lin, est)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        dev = np.nanmean(np.abs(stack - est), axis=1) / float(scale)  # dates x rows x cols
+        dev = np.where(used & np.isfinite(dev), dev, np.nan)
+        enough = np.sum(np.isfinite(dev), axis=0) >= 3
+        typical = np.nanmedian(np.where(enough[None], dev, 0.0), axis=0)
+        flagged = used & enough[None] & (np.nan_to_num(dev) > factor * typical[None]) & (np.nan_to_num(dev) > floor)
+    return flagged
+
+
+def locally_least_cloudy(stack, clear, valid, day, targets, radius=DEFAULT_NEVER_CLEAR_RADIUS, scale=1.0,
+                         darkness=DEFAULT_DARKNESS_WEIGHT):
+    """For the pixels ``targets`` (dates x rows x cols bool: which pixel of which date needs it), the
+    value of another date that is locally the least cloudy there: the date with the largest share
+    of clear pixels within ``radius`` px minus ``darkness`` times its mean reflectance there (so
+    that, where every date is cloudy around the pixel, the thinnest cloud wins), ties to the
+    nearest in time; only valid observations.
+    Returns dates x bands x rows x cols float32 (NaN where not asked or no other valid date)."""
+    n = stack.shape[0]
+    out = np.full(stack.shape, np.nan, dtype=np.float32)
+    if not targets.any():
+        return out
+    share = local_clear_share(clear, radius)
+    share = np.where(valid, share, -1.0)
+    for t in range(n):
+        where = targets[t]
+        if not where.any():
+            continue
+        bright = np.nanmean(stack[:, :, where], axis=1) / float(scale)  # dates x pixels
+        score = share[:, where] - darkness * np.nan_to_num(bright, nan=1.0) \
+            - 1e-6 * np.abs(day - day[t])[:, None]  # ties: nearest in time
+        score[t] = -np.inf                                              # never the date itself
+        pick = np.argmax(score, axis=0)
+        ok = score[pick, np.arange(pick.size)] > -0.5
+        values = stack[pick, :, np.flatnonzero(where.ravel()) // where.shape[1],
+                       np.flatnonzero(where.ravel()) % where.shape[1]]  # pixels x bands
+        block = np.full((stack.shape[1], pick.size), np.nan, dtype=np.float32)
+        block[:, ok] = values[ok].T
+        out[t][:, where] = block
+    return out
+
+
+def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cutoff=DEFAULT_CUTOFF,
+                screen_factor=DEFAULT_SCREEN_FACTOR, screen_floor=DEFAULT_SCREEN_FLOOR,
+                trust_radius=DEFAULT_TRUST_RADIUS, trust_minimum=DEFAULT_TRUST_MINIMUM,
+                trust_power=DEFAULT_TRUST_POWER, scale=1.0, leave_one_out=False, valid=None,
+                never_clear="local", never_clear_radius=DEFAULT_NEVER_CLEAR_RADIUS,
+                darkness=DEFAULT_DARKNESS_WEIGHT, fallback=None,
+                return_info=False):
+    """Every date gap-filled (dates x bands x rows x cols float32).
+
+    ``scale``: units of ``stack`` per unit reflectance (10000 for DN), for the screening floor.
+    Pixels clear on no date: ``never_clear='local'`` gives them the value of the date that is
+    locally least cloudy there (:func:`locally_least_cloudy`; ``valid`` dates x rows x cols says
+    which observations exist, default: finite ones), ``'fallback'`` the value ``fallback`` (None:
+    NaN, which the file writer turns into nodata). With ``return_info`` also returns a dict with
+    ``trust`` (dates x rows x cols: the weight each observation got, 0 = left out), ``screened``
+    (observations left out by the screening) and ``never_clear`` (rows x cols)."""
+    stack, clear = _check(stack, clear)
+    if method not in METHODS:
+        raise InputError(f"Unknown gap-filling method {method!r}: use one of {', '.join(METHODS)}.")
+    if never_clear not in ("local", "fallback"):
+        raise InputError(f"Unknown never_clear rule {never_clear!r}: use 'local' or 'fallback'.")
+    n = stack.shape[0]
+    day = day_numbers(days, n)
+    stack = stack.astype(np.float32, copy=False)
+    trust = observation_trust(clear, trust_radius, trust_minimum, trust_power)
+    # a pixel with clear observations but none trusted: use them as they are rather than not at all
+    orphan = clear.any(axis=0) & ~(trust > 0).any(axis=0)
+    if orphan.any():
+        trust = np.where(orphan[None] & clear, np.float32(1.0), trust)
+    screened = screen_outliers(stack, trust, day, sigmas, cutoff, screen_factor, screen_floor, scale)
+    trust = np.where(screened, np.float32(0.0), trust)
+    used = trust > 0
+    lin = neighbour_linear(stack, used, day, leave_one_out=leave_one_out)
+    if method == "rbf":
+        est, _ = rbf_estimate(stack, trust, day, sigmas, cutoff, leave_one_out=leave_one_out)
+        out = np.where(np.isnan(est), lin, est)
+    else:
+        out = lin
+    if not leave_one_out:
+        out = np.where(clear[:, None], stack, out)  # observed values stay; trust only picks neighbours
+    holes = np.isnan(out).any(axis=1)
+    if never_clear == "local" and holes.any():
+        if valid is None:
+            valid = np.isfinite(stack).all(axis=1)
+        stand_in = locally_least_cloudy(stack, clear, np.asarray(valid, dtype=bool), day, holes, never_clear_radius,
+                                        scale, darkness)
+        out = np.where(holes[:, None], stand_in, out)
+    if fallback is not None:
+        out = np.where(np.isnan(out), np.float32(fallback), out)
+    out = out.astype(np.float32, copy=False)
+    if return_info:
+        return out, {"trust": trust, "screened": screened, "never_clear": ~clear.any(axis=0)}
+    return out
+
+
+def held_out_masks(clear, seed=0, share=0.2):
+    """For every date, the clear pixels hidden behind the cloud mask of another date (dates x rows
+    x cols bool), at most ``share`` of that date's clear pixels (a random subset beyond it).
+
+    The partner of each date is drawn among the other dates that have cloudy pixels where the date
+    is clear; reproducible from ``seed``."""
+    n = clear.shape[0]
+    rng = np.random.default_rng([int(seed), 41])
+    cloudy = ~clear
+    hidden = np.zeros(clear.shape, dtype=bool)
+    for t in range(n):
+        own = clear[t]
+        if not own.any():
+            continue
+        overlap = (cloudy & own[None]).reshape(n, -1).sum(axis=1)
+        overlap[t] = 0
+        candidates = np.flatnonzero(overlap > 0)
+        if candidates.size == 0:
+            continue
+        partner = int(rng.choice(candidates))
+        h = own & cloudy[partner]
+        limit = int(share * own.sum())
+        count = int(h.sum())
+        if count > limit > 0:
+            idx = np.flatnonzero(h.ravel())
+            drop = rng.choice(idx, count - limit, replace=False)
+            flat = h.ravel()
+            flat[drop] = False
+            h = flat.reshape(h.shape)
+        elif limit == 0:
+            continue
+        hidden[t] = h
+    return hidden
+
+
+def rmse_on(prediction, observed, where, scale=1.0):
+    """RMSE (reflectance) of ``prediction`` against ``observed`` over the pixels ``where`` (dates x
+    rows x cols), all bands; NaN predictions count as not filled and are left out. Returns
+    (rmse, pixels)."""
+    sel = where[:, None] & np.isfinite(prediction)
+    sel = np.broadcast_to(sel, prediction.shape)
+    if not sel.any():
+        return float("nan"), 0
+    d = (np.clip(prediction[sel], 0, None) - np.clip(observed[sel], 0, None)) / float(scale)
+    return float(np.sqrt(np.mean(d.astype(np.float64) ** 2))), int(where.sum())
+
+
+def held_out_error(stack, clear, days=None, seed=0, share=0.2, scale=1.0, **options):
+    """Estimated error of :func:`fill_series` on this series: dict with ``rmse`` (gap filler),
+    ``rmse_linear`` (plain temporal linear interpolation on the same pixels) and ``pixels``."""
+    stack, clear = _check(stack, clear)
+    hidden = held_out_masks(clear, seed, share)
+    if not hidden.any():
+        return {"rmse": float("nan"), "rmse_linear": float("nan"), "pixels": 0}
+    rest = clear & ~hidden
+    filled = fill_series(stack, rest, days, scale=scale, **options)
+    day = day_numbers(days, stack.shape[0])
+    linear = neighbour_linear(stack.astype(np.float32), rest, day, leave_one_out=False)
+    r, pixels = rmse_on(filled, stack, hidden, scale)
+    r_lin, _ = rmse_on(linear, stack, hidden, scale)
+    return {"rmse": r, "rmse_linear": r_lin, "pixels": pixels}
