@@ -47,6 +47,7 @@ DEFAULT_TRUST_POWER = 2.0
 #: Radius (pixels) of the neighbourhood that decides which date stands in for a pixel clear on no date.
 DEFAULT_NEVER_CLEAR_RADIUS = 16
 DEFAULT_DARKNESS_WEIGHT = 0.1
+HELD_OUT_MIN_CLEAR = 0.95
 METHODS = ("rbf", "linear")
 #: z of the two-sided share of a Gaussian kernel (95 % -> 1.96)
 _Z = {0.9: 1.645, 0.95: 1.960, 0.99: 2.576}
@@ -317,18 +318,25 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
     return out
 
 
-def held_out_masks(clear, seed=0, share=0.2):
-    """For every date, the clear pixels hidden behind the cloud mask of another date (dates x rows
-    x cols bool), at most ``share`` of that date's clear pixels (a random subset beyond it).
+def held_out_masks(clear, seed=0, share=0.2, min_clear=HELD_OUT_MIN_CLEAR, trust_radius=DEFAULT_TRUST_RADIUS,
+                   trust_minimum=DEFAULT_TRUST_MINIMUM):
+    """For the mostly clear dates (at least ``min_clear`` of their pixels clear; all dates with
+    clear pixels when none is), the clear pixels hidden behind the cloud mask of another date
+    (dates x rows x cols bool), at most ``share`` of each date's clear pixels (a random subset
+    beyond it), and only pixels in clear surroundings (see :func:`observation_trust`): what a
+    user's cloud on a clear day would hide, checked against values that are themselves clear.
 
-    The partner of each date is drawn among the other dates that have cloudy pixels where the date
-    is clear; reproducible from ``seed``."""
+    The partner of each date is drawn among the other dates that are cloudy where the date is
+    clear; reproducible from ``seed``."""
     n = clear.shape[0]
     rng = np.random.default_rng([int(seed), 41])
     cloudy = ~clear
     hidden = np.zeros(clear.shape, dtype=bool)
-    for t in range(n):
-        own = clear[t]
+    fraction = clear.reshape(n, -1).mean(axis=1) if n else np.zeros(0)
+    dates = [t for t in range(n) if fraction[t] >= min_clear] or [t for t in range(n) if fraction[t] > 0]
+    trusted = observation_trust(clear, trust_radius, trust_minimum, 0) > 0
+    for t in dates:
+        own = clear[t] & trusted[t]
         if not own.any():
             continue
         overlap = (cloudy & own[None]).reshape(n, -1).sum(axis=1)
@@ -338,16 +346,15 @@ def held_out_masks(clear, seed=0, share=0.2):
             continue
         partner = int(rng.choice(candidates))
         h = own & cloudy[partner]
-        limit = int(share * own.sum())
+        limit = int(share * clear[t].sum())
         count = int(h.sum())
-        if count > limit > 0:
-            idx = np.flatnonzero(h.ravel())
-            drop = rng.choice(idx, count - limit, replace=False)
-            flat = h.ravel()
+        if limit == 0:
+            continue
+        if count > limit:
+            flat = h.ravel().copy()
+            drop = rng.choice(np.flatnonzero(flat), count - limit, replace=False)
             flat[drop] = False
             h = flat.reshape(h.shape)
-        elif limit == 0:
-            continue
         hidden[t] = h
     return hidden
 
@@ -364,17 +371,119 @@ def rmse_on(prediction, observed, where, scale=1.0):
     return float(np.sqrt(np.mean(d.astype(np.float64) ** 2))), int(where.sum())
 
 
-def held_out_error(stack, clear, days=None, seed=0, share=0.2, scale=1.0, **options):
-    """Estimated error of :func:`fill_series` on this series: dict with ``rmse`` (gap filler),
-    ``rmse_linear`` (plain temporal linear interpolation on the same pixels) and ``pixels``."""
+def gap_days(used, day):
+    """Days from every date to the nearest *other* date with a used observation at each pixel
+    (dates x rows x cols float32), doubled where the used observations are on one side only
+    (extrapolation is harder than interpolation); inf where there is none."""
+    n = used.shape[0]
+    before = np.full(used.shape, np.inf, dtype=np.float32)
+    after = np.full(used.shape, np.inf, dtype=np.float32)
+    last = np.full(used.shape[1:], -np.inf)
+    for k in range(n):
+        before[k] = day[k] - last
+        last = np.where(used[k], day[k], last)
+    nxt = np.full(used.shape[1:], np.inf)
+    for k in range(n - 1, -1, -1):
+        after[k] = nxt - day[k]
+        nxt = np.where(used[k], day[k], nxt)
+    near = np.minimum(before, after)
+    one_side = ~np.isfinite(before) | ~np.isfinite(after)
+    return np.where(one_side, 2 * near, near).astype(np.float32)
+
+
+#: Bins of :func:`gap_days` for the error model (days).
+GAP_BINS = (0.0, 6.0, 12.0, 24.0, 48.0, 96.0, np.inf)
+
+
+class ErrorModel:
+    """Expected squared error (reflectance^2) of a filled pixel as a function of its gap in days,
+    measured on held-out clear pixels of the run's own series (:func:`held_out_error`)."""
+
+    def __init__(self, values, pixels, bins=GAP_BINS):
+        self.bins = np.asarray(bins, dtype=np.float64)
+        self.values = np.asarray(values, dtype=np.float64)  # per bin
+        self.pixels = int(pixels)
+
+    @property
+    def usable(self):
+        return self.pixels > 0 and np.isfinite(self.values).any()
+
+    def expected_square(self, gaps):
+        idx = np.clip(np.searchsorted(self.bins, np.asarray(gaps, dtype=np.float64), side="right") - 1,
+                      0, len(self.values) - 1)
+        return self.values[idx]
+
+    def estimate(self, gaps, where):
+        """Estimated RMSE over the pixels ``where`` (same shape as ``gaps``), NaN when unusable."""
+        if not self.usable or not np.any(where):
+            return float("nan")
+        return float(np.sqrt(np.mean(self.expected_square(gaps[where]))))
+
+
+def bin_values(sq_by_date, gaps_by_date, bins):
+    """Per gap bin: the median over dates of the dates' mean squared error in that bin (a date
+    whose "clear" pixels are hazy does not dominate), pooled when few dates have the bin; empty
+    bins take the value of the nearest smaller bin; made non-decreasing with the gap."""
+    values = np.full(len(bins) - 1, np.nan)
+    for b in range(len(bins) - 1):
+        per_date, pooled = [], []
+        for sq, g in zip(sq_by_date, gaps_by_date):
+            sel = (g >= bins[b]) & (g < bins[b + 1])
+            if sel.sum() >= 20:
+                per_date.append(float(sq[sel].mean()))
+            pooled.append(sq[sel])
+        pooled = np.concatenate(pooled) if pooled else np.zeros(0)
+        if len(per_date) >= 3:
+            values[b] = float(np.median(per_date))
+        elif pooled.size:
+            values[b] = float(pooled.mean())
+    finite = np.isfinite(values)
+    if not finite.any():
+        return values
+    first = int(np.flatnonzero(finite)[0])
+    values[:first] = values[first]
+    for b in range(1, len(values)):
+        if not np.isfinite(values[b]):
+            values[b] = values[b - 1]
+    return np.maximum.accumulate(values)
+
+
+def held_out_error(stack, clear, days=None, seed=0, share=0.2, scale=1.0, predict=None, keep_pieces=False,
+                   **options):
+    """Estimated error of a gap filler on this series, from held-out clear pixels.
+
+    ``predict(stack, clear)`` -> filled dates x bands x rows x cols (default :func:`fill_series`
+    with ``options``). Returns a dict: ``rmse`` (over the held-out pixels), ``rmse_linear``
+    (plain temporal linear interpolation on the same pixels), ``pixels``, and ``model``
+    (an :class:`ErrorModel` that turns the gap of any filled pixel into its expected error); with
+    ``keep_pieces`` also ``pieces`` (per date: squared errors and gaps of its held-out pixels), so
+    that several windows can be pooled into one model."""
     stack, clear = _check(stack, clear)
     hidden = held_out_masks(clear, seed, share)
+    empty = {"rmse": float("nan"), "rmse_linear": float("nan"), "pixels": 0,
+             "model": ErrorModel(np.full(len(GAP_BINS) - 1, np.nan), 0)}
     if not hidden.any():
-        return {"rmse": float("nan"), "rmse_linear": float("nan"), "pixels": 0}
+        return empty
     rest = clear & ~hidden
-    filled = fill_series(stack, rest, days, scale=scale, **options)
+    if predict is None:
+        filled = fill_series(stack, rest, days, scale=scale, **options)
+    else:
+        filled = predict(stack, rest)
     day = day_numbers(days, stack.shape[0])
     linear = neighbour_linear(stack.astype(np.float32), rest, day, leave_one_out=False)
     r, pixels = rmse_on(filled, stack, hidden, scale)
     r_lin, _ = rmse_on(linear, stack, hidden, scale)
-    return {"rmse": r, "rmse_linear": r_lin, "pixels": pixels}
+    gaps = gap_days(rest, day)
+    sq_by_date, gaps_by_date = [], []
+    for t in range(stack.shape[0]):
+        h = hidden[t]
+        if not h.any():
+            continue
+        d = (np.clip(np.nan_to_num(filled[t][:, h], nan=0.0), 0, None) - np.clip(stack[t][:, h], 0, None)) / float(scale)
+        sq_by_date.append(np.mean(d.astype(np.float64) ** 2, axis=0))
+        gaps_by_date.append(gaps[t][h])
+    model = ErrorModel(bin_values(sq_by_date, gaps_by_date, GAP_BINS), pixels)
+    result = {"rmse": r, "rmse_linear": r_lin, "pixels": pixels, "model": model}
+    if keep_pieces:
+        result["pieces"] = {"sq_by_date": sq_by_date, "gaps_by_date": gaps_by_date}
+    return result
