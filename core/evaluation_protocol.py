@@ -203,7 +203,8 @@ def seq2seq_method(case, use_s1, schedule="fast", device="cpu", seed=0, tile_siz
         inputs = with_static_channels(noise_input(n, h, w, seed), [False] * n, seed)
     pred = reconstruct(case.data, case.clear, inputs, schedule=schedule, device=device, seed=seed,
                        tile_size=tile_size or DEFAULT_TILE_SIZE, tile_overlap=tile_overlap or DEFAULT_TILE_OVERLAP,
-                       reporter=reporter, threads=threads)
+                       reporter=reporter, threads=threads, days=case.dates if all(case.dates) else None,
+                       valid=case.valid)
     image = pred[case.target]
     if keep_clear:
         own = case.clear[case.target]

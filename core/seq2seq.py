@@ -59,14 +59,33 @@ class Schedule:
     order: str = "sequential"
     final_lr_fraction: float = 1.0
     input_jitter: float = 0.0
+    #: 'paper': the paper's 3D network fitted to the series; 'prior': the correction of the gap
+    #: filler's image (core.prior_correction), where ``steps`` counts all steps of a tile
+    kind: str = "paper"
+    channels: tuple = None
+    crop: int = 0
+    holdout: float = 0.0
+    average_last: float = 0.0
+    alpha_without_validation: float = 0.5
+    warm_steps: int = 0
 
     def batches(self, dates):
         return temporal_batches(dates, self.batch_dates)
 
-    def total_steps(self, dates):
+    def total_steps(self, dates, warm=False):
+        if self.kind == "prior":
+            return self.warm_steps if warm and self.warm_steps else self.steps
         return self.passes * self.steps * len(self.batches(dates))
 
     def describe(self):
+        if self.kind == "prior":
+            return (f"preset '{self.name}': correction of the gap filler's image by a 2D U-Net "
+                    f"({'-'.join(str(c) for c in self.channels)} channels) fitted with simulated clouds: "
+                    f"{self.steps} Adam steps per tile ({self.warm_steps} for tiles warm-started from their "
+                    f"neighbour) on {self.crop} px crops of {self.batch_dates} dates, learning rate "
+                    f"{self.learning_rate:g} with cosine decay to {self.final_lr_fraction:g} x, weights averaged "
+                    f"over the last {100 * self.average_last:.0f} % of the steps, {100 * self.holdout:.0f} % of the "
+                    "clear pixels of mostly clear dates held out to decide how much of the correction to keep")
         text = (f"preset '{self.name}': {self.passes} pass(es) x {self.steps} Adam step(s) per batch of "
                 f"{self.batch_dates} adjacent dates, learning rate {self.learning_rate:g}, {self.order} order")
         if self.final_lr_fraction < 1:
@@ -77,15 +96,18 @@ class Schedule:
 
 
 PRESETS = {
-    # Chosen by measurement on the real Belgian series (benchmarks/bench_seq2seq.py --belgium, six
-    # windows of 12 dates): batches of 12 adjacent dates, 40 steps at the paper's learning rate
-    # decayed to a tenth, and input jitter so that a date cloudy everywhere is not predicted from
-    # its own exact S1 speckle. Against the earlier default (2 passes x 40 steps per batch of 5,
-    # lr 0.002) it is 3 x faster with a lower mean RMSE with S1 (0.0455 vs 0.0526; worst window
-    # 0.0550 vs 0.0956), though the earlier one was better on 4 of the 6 windows by small margins.
-    "fast": Schedule("fast", passes=1, steps=40, learning_rate=0.01, batch_dates=12, order="interleaved",
-                     final_lr_fraction=0.1, input_jitter=0.3),
+    # The default (issue 11): the gap filler's leave-one-date-out image as a prior, corrected by a
+    # small 2D U-Net fitted on the series with its own cloud masks pasted onto clear pixels, the
+    # share of the correction chosen on held-out clear pixels. Chosen on the tuning windows of
+    # benchmarks/bench_quality.py (see the README for both parts of the benchmark).
+    "fast": Schedule("fast", passes=1, steps=240, learning_rate=0.002, batch_dates=8, final_lr_fraction=0.1,
+                     kind="prior", channels=(32, 64, 128), crop=96, holdout=0.2, average_last=0.5,
+                     warm_steps=120),
     "paper": Schedule("paper", passes=20, steps=100, learning_rate=0.01, batch_dates=5),
+    # The previous default (1 pass x 40 steps per batch of 12 dates of the paper's network), kept for
+    # benchmarks/bench_quality.py --old-fast only.
+    "fast-2023": Schedule("fast-2023", passes=1, steps=40, learning_rate=0.01, batch_dates=12, order="interleaved",
+                          final_lr_fraction=0.1, input_jitter=0.3),
 }
 #: Order of the PRESET enum of the Processing algorithm: the default first.
 PRESET_NAMES = ("fast", "paper")
@@ -180,8 +202,15 @@ def _step_plan(schedule, batches):
 
 
 def fit_predict(target, clear, inputs, schedule, device="cpu", seed=0, on_step=None, on_pass=None,
-                mixed_precision=None, evaluate_every=None, on_evaluate=None, init_bias=True):
-    """Fit a fresh network to one tile and predict every date.
+                mixed_precision=None, evaluate_every=None, on_evaluate=None, init_bias=True, days=None,
+                valid=None, return_info=False, init_state=None, steps=None):
+    """Fit a network to one tile and predict every date.
+
+    Schedules of kind ``prior`` (the default preset) fit the correction of the gap filler's image
+    (:func:`core.prior_correction.fit_correction`; ``days`` the acquisition dates, ``valid`` dates x
+    rows x cols, ``init_state`` weights to start from, ``steps`` to override the schedule's); the
+    others fit the paper's network from scratch, as below. With ``return_info`` returns
+    ``(prediction, info)``; info has the run's own error estimate for the ``prior`` kind.
 
     ``target``: dates x bands x rows x cols float32 in [0, 1]; ``clear``: dates x rows x cols bool
     (clear and valid: the only pixels in the loss); ``inputs``: dates x 2 x rows x cols float32
@@ -190,6 +219,22 @@ def fit_predict(target, clear, inputs, schedule, device="cpu", seed=0, on_step=N
     ``mixed_precision`` (None: on for CUDA) runs the forward pass in bfloat16 autocast on CUDA.
     Returns dates x bands x rows x cols float32 in [0, 1].
     """
+    if schedule.kind == "prior":
+        from .prior_correction import fit_correction
+
+        pred, info = fit_correction(target, clear, inputs, schedule, device, seed, days=days, valid=valid,
+                                    init_state=init_state, steps=steps, on_step=on_step,
+                                    mixed_precision=mixed_precision)
+        if on_pass is not None:
+            on_pass(0, float("nan"))
+        return (pred, info) if return_info else pred
+    pred = _fit_paper_network(target, clear, inputs, schedule, device, seed, on_step, on_pass, mixed_precision,
+                              evaluate_every, on_evaluate, init_bias)
+    return (pred, {}) if return_info else pred
+
+
+def _fit_paper_network(target, clear, inputs, schedule, device, seed, on_step, on_pass, mixed_precision,
+                       evaluate_every, on_evaluate, init_bias):
     torch = require_torch()
     from ..models.seq2seq_net import build_seq2seq_net
 
@@ -487,7 +532,8 @@ def plan_tiles(height, width, tile_size=DEFAULT_TILE_SIZE, overlap=DEFAULT_TILE_
 
 
 def reconstruct(data, clear, inputs, schedule=DEFAULT_PRESET, device="cpu", seed=0, tile_size=DEFAULT_TILE_SIZE,
-                tile_overlap=DEFAULT_TILE_OVERLAP, reporter=None, threads=None, progress=(0.0, 100.0)):
+                tile_overlap=DEFAULT_TILE_OVERLAP, reporter=None, threads=None, progress=(0.0, 100.0), days=None,
+                valid=None, infos=None):
     """Reconstruct every date of an in-memory series (dates x bands x rows x cols in [0, 1]).
 
     Tiles larger grids (independent fits per tile, cosine-blended seams). ``inputs`` is
@@ -496,11 +542,12 @@ def reconstruct(data, clear, inputs, schedule=DEFAULT_PRESET, device="cpu", seed
     schedule = make_schedule(schedule) if not isinstance(schedule, Schedule) else schedule
     n, bands, h, w = data.shape
     tiles = plan_tiles(h, w, tile_size, tile_overlap)
-    total = sum(schedule.total_steps(n) for _ in tiles)
+    total = sum(schedule.total_steps(n, warm=k > 0) for k in range(len(tiles)))
     span = ProgressSpan(reporter, progress[0], progress[1], total)
     out = np.zeros(data.shape, dtype=np.float32)
     weight = np.zeros((h, w), dtype=np.float32)
     done = [0]
+    state = None
     with torch_settings(seed, threads):
         for tile in tiles:
             win = tile.window
@@ -511,8 +558,13 @@ def reconstruct(data, clear, inputs, schedule=DEFAULT_PRESET, device="cpu", seed
                 done[0] = base + k
                 span.step(done[0])
 
-            pred = fit_predict(data[:, :, rs, cs], clear[:, rs, cs], inputs[:, :, rs, cs], schedule, device,
-                               seed + tile.index, on_step=on_step)
+            pred, info = fit_predict(data[:, :, rs, cs], clear[:, rs, cs], inputs[:, :, rs, cs], schedule, device,
+                                     seed + tile.index, on_step=on_step, days=days,
+                                     valid=None if valid is None else valid[:, rs, cs], return_info=True,
+                                     init_state=state, steps=schedule.total_steps(n, warm=state is not None))
+            state = info.get("state")
+            if infos is not None:
+                infos.append(info)
             out[:, :, rs, cs] += pred * tile.weights
             weight[rs, cs] += tile.weights
     out /= np.maximum(weight, 1e-12)
