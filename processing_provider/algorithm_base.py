@@ -30,6 +30,10 @@ CLOUDMASK_SETTINGS_HELP = (
     "THRESHOLD 0.4 on the cloud probability, AVERAGE_OVER 4 (radius in pixels of the disk the "
     "probability is averaged over before thresholding) and DILATION_SIZE 2 (radius of the disk "
     "the mask is dilated with). The s2cloudless package's own defaults are 1 and 1.")
+#: Help of the algorithms whose MASK_LAYERS are optional.
+COMPUTED_MASKS_HELP = (
+    "Without MASK_LAYERS, masks are computed for the region of interest with s2cloudless "
+    "(the Level-1C bands B01 B02 B04 B05 B08 B8A B09 B10 B11 B12 are needed). ") + CLOUDMASK_SETTINGS_HELP
 THREADS = "THREADS"
 
 
@@ -71,6 +75,11 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
         return ""
 
     # -- parameters shared by several algorithms ---------------------------------
+    def add_advanced_parameter(self, parameter):
+        """Add ``parameter`` flagged advanced (shown under 'Advanced parameters')."""
+        parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(parameter)
+
     def add_series_parameters(self, masks_optional):
         self.addParameter(QgsProcessingParameterMultipleLayers(
             S2_LAYERS, "Sentinel-2 layers (the time series)", QgsProcessing.TypeRaster))
@@ -92,8 +101,9 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
         )
         for parameter in parameters:
             if advanced:
-                parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+                self.add_advanced_parameter(parameter)
+            else:
+                self.addParameter(parameter)
 
     def cloudmask_settings(self, parameters, context):
         from ..core.series_masks import CloudMaskSettings
@@ -107,8 +117,9 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
         parameter = QgsProcessingParameterString(
             DEVICE, "Device (auto, cpu, cuda, cuda:N, mps)", defaultValue="auto")
         if advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-        self.addParameter(parameter)
+            self.add_advanced_parameter(parameter)
+        else:
+            self.addParameter(parameter)
 
     def device_text(self, parameters, context, needs_torch=True):
         """The DEVICE string with 'auto' resolved against the plugin setting; without torch
@@ -135,8 +146,7 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
         threads = QgsProcessingParameterNumber(
             THREADS, "Reading threads", QgsProcessingParameterNumber.Integer, 2, minValue=1, maxValue=64)
         for parameter in (memory, threads):
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(parameter)
+            self.add_advanced_parameter(parameter)
 
     def layer_paths(self, parameters, name, context):
         """File paths of the raster layers of a multiple-layer parameter, in the given order."""

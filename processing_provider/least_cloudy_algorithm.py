@@ -2,7 +2,7 @@
 
 from qgis.core import QgsProcessingOutputNumber, QgsProcessingParameterRasterDestination
 
-from .algorithm_base import CLOUDMASK_SETTINGS_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
+from .algorithm_base import COMPUTED_MASKS_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
 
 OUTPUT = "OUTPUT"
 SELECTED_INDEX = "SELECTED_INDEX"
@@ -25,9 +25,7 @@ class LeastCloudyAlgorithm(S2CloudFreeAlgorithm):
             "not clear. Ties go to the earliest date. Dates come from the file names (ISO dates, "
             "YYYYMMDD, Sentinel product names, SEN12MS-CR-TS names) or the file metadata.\n\n"
             "SELECTED_INDEX is the 0-based position of the chosen layer in the input list.\n\n"
-            "Without MASK_LAYERS, masks are computed for the region of interest with s2cloudless "
-            "(the Level-1C bands B01 B02 B04 B05 B08 B8A B09 B10 B11 B12 are needed). "
-        ) + CLOUDMASK_SETTINGS_HELP
+        ) + COMPUTED_MASKS_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.add_series_parameters(masks_optional=True)

@@ -2,7 +2,7 @@
 
 from qgis.core import QgsProcessingParameterEnum, QgsProcessingParameterRasterDestination
 
-from .algorithm_base import CLOUDMASK_SETTINGS_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
+from .algorithm_base import COMPUTED_MASKS_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
 
 OUTPUT = "OUTPUT"
 OUTPUT_COUNT = "OUTPUT_COUNT"
@@ -32,9 +32,7 @@ class MosaicAlgorithm(S2CloudFreeAlgorithm):
             "constant 0.5 reflectance (5000 for digital numbers), or the value of the least cloudy "
             "date (needs one more pass over the series).\n\n"
             "OUTPUT_COUNT (optional) is the number of clear observations per pixel.\n\n"
-            "Without MASK_LAYERS, masks are computed for the region of interest with s2cloudless "
-            "(the Level-1C bands B01 B02 B04 B05 B08 B8A B09 B10 B11 B12 are needed). "
-        ) + CLOUDMASK_SETTINGS_HELP
+        ) + COMPUTED_MASKS_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.add_series_parameters(masks_optional=True)

@@ -9,6 +9,7 @@ from .benchmark_algorithm import BenchmarkAlgorithm
 from .cloudmask_algorithm import CloudMaskAlgorithm
 from .cloudmask_series_algorithm import CloudMaskSeriesAlgorithm
 from .evaluate_algorithm import EvaluateAlgorithm
+from .gapfill_algorithm import GapFillAlgorithm
 from .least_cloudy_algorithm import LeastCloudyAlgorithm
 from .mosaic_algorithm import MosaicAlgorithm
 from .sample_algorithm import SampleAlgorithm
@@ -35,5 +36,5 @@ class S2CloudFreeProvider(QgsProcessingProvider):
     def loadAlgorithms(self):  # noqa: N802 (QGIS API)
         for algorithm in (CloudMaskAlgorithm(), CloudMaskSeriesAlgorithm(), LeastCloudyAlgorithm(), MosaicAlgorithm(), SampleAlgorithm(),
                           Seq2PointAlgorithm(), TrainSeq2PointAlgorithm(), Seq2SeqAlgorithm(),
-                          EvaluateAlgorithm(), BenchmarkAlgorithm()):
+                          GapFillAlgorithm(), EvaluateAlgorithm(), BenchmarkAlgorithm()):
             self.addAlgorithm(algorithm)

@@ -212,3 +212,45 @@ def test_cancel_during_a_run_leaves_no_output(s2cf_provider, series, algorithm):
     assert "cancel" in message.lower()
     assert max(seen) < 100
     assert_nothing_written(out)
+
+
+# -- s2cloudfree:gapfill (a folder output) ------------------------------------------------------
+
+def gapfill_params(s2, masks, out, **extra):
+    p = {"S2_LAYERS": s2, "MASK_LAYERS": masks, "OUTPUT_FOLDER": str(out)}
+    p.update(extra)
+    return p
+
+
+def test_gapfill_empty_s2_layers(s2cf_provider, series):
+    s2, masks, out = series
+    message = run_fails("s2cloudfree:gapfill", gapfill_params([], masks, out))
+    assert "S2_LAYERS" in message
+    assert_nothing_written(out)
+
+
+def test_gapfill_mask_count_differs_from_s2_count(s2cf_provider, series):
+    s2, masks, out = series
+    message = run_fails("s2cloudfree:gapfill", gapfill_params(s2, masks[:2], out))
+    assert "2 mask layers" in message and "3 S2 layers" in message
+    assert_nothing_written(out)
+
+
+@pytest.mark.parametrize("sigmas, named", [("eight", "'eight' is not a number"), ("8,16,x", "'x' is not a number"),
+                                           ("nan", "'nan' is not a number"), ("8,0,32", "positive"),
+                                           ("-4", "positive"), (" , ", "no kernel width")])
+def test_gapfill_sigmas_that_are_not_positive_numbers(s2cf_provider, series, sigmas, named):
+    s2, masks, out = series
+    message = run_fails("s2cloudfree:gapfill", gapfill_params(s2, masks, out, SIGMAS=sigmas))
+    assert "SIGMAS" in message and named in message
+    assert_nothing_written(out)
+
+
+def test_gapfill_valid_sigmas_with_the_same_series_run(s2cf_provider, series):
+    """The counterpart of the cases above: the same series with SIGMAS '4, 12' runs and writes."""
+    import processing
+
+    s2, masks, out = series
+    result = processing.run("s2cloudfree:gapfill", gapfill_params(s2, masks, out, SIGMAS="4, 12"))
+    assert sorted(os.listdir(out)) == sorted(os.path.basename(p) for p in result["OUTPUT_LAYERS"])
+    assert len(result["OUTPUT_LAYERS"]) == 3

@@ -37,18 +37,44 @@ def test_saved_model_chaining_sample_mosaic_and_leastcloudy_runs(s2cf_provider, 
     assert not np.array_equal(mosaic, least)
 
 
-def _seq2seq_chain():
-    """sample -> cloudmask_series -> seq2seq (S1 from the sample, masks from s2cloudless)."""
-    model = new_model("sample, cloud masks and seq2seq")
-    add_step(model, "s2cloudfree:sample", "sample", values={"DATES": 6, "SIZE": 48, "SEED": 11},
+def _changed_cloudy_pixels(s2, outputs, mask_folder, no_nodata=False):
+    """Assert that every output keeps the clear pixels of its chained s2cloudless mask
+    (``<s2 name>_cloudmask.tif`` in ``mask_folder``) and, with ``no_nodata``, that no cloudy pixel is
+    left as nodata (all bands 0); return how many cloudy pixels changed, over all dates."""
+    changed = 0
+    for src, got in zip(s2, outputs):
+        mask = mask_folder / src.name.replace(".tif", "_cloudmask.tif")
+        with rasterio.open(src) as s, rasterio.open(got) as g, rasterio.open(mask) as m:
+            clear = m.read(1) == 0
+            before, after = s.read(), g.read()
+            assert np.array_equal(after[:, clear], before[:, clear])
+            if no_nodata:
+                assert after[:, ~clear].any(axis=0).all()
+            changed += int((after[:, ~clear] != before[:, ~clear]).any(axis=0).sum())
+    return changed
+
+
+def _chain_after_cloudmask_series(title, seed, child_id, algorithm, values, output, links=None):
+    """sample (6 dates of 48 px) -> cloudmask_series -> ``algorithm`` as step ``child_id``, fed the
+    sample's S2_LAYERS and the cloudmask_series MASK_LAYERS (plus ``links``); the step's
+    OUTPUT_FOLDER is the model output ``output``."""
+    model = new_model(title)
+    add_step(model, "s2cloudfree:sample", "sample", values={"DATES": 6, "SIZE": 48, "SEED": seed},
              outputs={"sample": "OUTPUT_FOLDER"})
     add_step(model, "s2cloudfree:cloudmask_series", "cloudmask", values={"DEVICE": "cpu"},
              links={"S2_LAYERS": ("sample", "S2_LAYERS")}, outputs={"masks": "OUTPUT_FOLDER"})
-    add_step(model, "s2cloudfree:seq2seq", "seq2seq", values={"DEVICE": "cpu", "STEPS": 3, "CPU_THREADS": 1},
-             links={"S2_LAYERS": ("sample", "S2_LAYERS"), "S1_LAYERS": ("sample", "S1_LAYERS"),
-                    "MASK_LAYERS": ("cloudmask", "MASK_LAYERS")},
-             outputs={"cloudfree": "OUTPUT_FOLDER"})
+    add_step(model, algorithm, child_id, values=values,
+             links=dict({"S2_LAYERS": ("sample", "S2_LAYERS"), "MASK_LAYERS": ("cloudmask", "MASK_LAYERS")},
+                        **(links or {})),
+             outputs={output: "OUTPUT_FOLDER"})
     return model
+
+
+def _seq2seq_chain():
+    """sample -> cloudmask_series -> seq2seq (S1 from the sample, masks from s2cloudless)."""
+    return _chain_after_cloudmask_series("sample, cloud masks and seq2seq", 11, "seq2seq", "s2cloudfree:seq2seq",
+                                         {"DEVICE": "cpu", "STEPS": 3, "CPU_THREADS": 1}, "cloudfree",
+                                         links={"S1_LAYERS": ("sample", "S1_LAYERS")})
 
 
 def test_saved_model_chaining_sample_cloudmask_series_and_seq2seq_runs(s2cf_provider, tmp_path):
@@ -62,12 +88,29 @@ def test_saved_model_chaining_sample_cloudmask_series_and_seq2seq_runs(s2cf_prov
     outputs = sorted((tmp_path / "cloudfree").glob("*.tif"))
     assert [p.name for p in outputs] == [p.name.replace(".tif", "_cloudfree.tif") for p in s2]
     # clear pixels by the s2cloudless masks of the chain are kept, cloudy ones are filled by the network
-    changed = 0
-    for src, got in zip(s2, outputs):
-        mask = tmp_path / "masks" / src.name.replace(".tif", "_cloudmask.tif")
-        with rasterio.open(src) as s, rasterio.open(got) as g, rasterio.open(mask) as m:
-            clear = m.read(1) == 0
-            before, after = s.read(), g.read()
-            assert np.array_equal(after[:, clear], before[:, clear])
-            changed += int((after[:, ~clear] != before[:, ~clear]).any(axis=0).sum())
-    assert changed > 0
+    assert _changed_cloudy_pixels(s2, outputs, tmp_path / "masks") > 0
+
+
+def _gapfill_chain():
+    """sample -> cloudmask_series -> gapfill (masks from s2cloudless, passed on as MASK_LAYERS)."""
+    return _chain_after_cloudmask_series("sample, cloud masks and gap filling", 13, "gapfill", "s2cloudfree:gapfill",
+                                         {"METHOD": 0, "SCREEN": True}, "gapfilled")
+
+
+def test_saved_model_chaining_sample_cloudmask_series_and_gapfill_runs(s2cf_provider, tmp_path):
+    import processing
+
+    model = saved_and_reloaded(_gapfill_chain(), tmp_path / "gapfill.model3")
+    assert "gapfill:gapfilled" in {p.name() for p in model.parameterDefinitions()}
+    result = processing.run(model, {"sample:sample": str(tmp_path / "sample"),
+                                    "cloudmask:masks": str(tmp_path / "masks"),
+                                    "gapfill:gapfilled": str(tmp_path / "gapfilled")})
+    assert result["gapfill:gapfilled"] == str(tmp_path / "gapfilled")
+    s2 = sorted((tmp_path / "sample").glob("s2_*.tif"))
+    outputs = sorted((tmp_path / "gapfilled").glob("*.tif"))
+    assert len(s2) == 6
+    assert [p.name for p in outputs] == [p.name.replace(".tif", "_gapfilled.tif") for p in s2]
+    # clear pixels by the s2cloudless masks of the chain are kept, cloudy ones are filled (never nodata)
+    assert _changed_cloudy_pixels(s2, outputs, tmp_path / "masks", no_nodata=True) > 0
+    with rasterio.open(outputs[0]) as ds:
+        assert ds.tags()["S2CF_ALGORITHM"] == "gapfill"

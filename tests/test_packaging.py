@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 RELEASE_VENV = REPO / ".venv-release"
 QGIS_PROCESS = REPO / "scripts" / "qgis-process"
 PLUGIN = "s2cloudfree"
-LISTED_ALGORITHMS = ("s2cloudfree:leastcloudy", "s2cloudfree:mosaic")
+LISTED_ALGORITHMS = ("s2cloudfree:leastcloudy", "s2cloudfree:mosaic", "s2cloudfree:gapfill")
 
 # What pip prints when it cannot reach the index at all (as opposed to a wrong
 # pin or a build failure, which must fail the test).

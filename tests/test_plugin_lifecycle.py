@@ -150,6 +150,7 @@ def test_load_and_unload_three_times_leaves_nothing(iface, provider_id, qgis_new
         assert len(menus) == 1 and menus[0].text() == "S2 &CloudFree"
         texts = [a.text() for a in menus[0].menu().actions()]
         assert "S2 CloudFree panel" in texts and "Least cloudy date…" in texts
+        assert "Gap filling of a time series…" in texts
         assert [a.objectName() for a in real.toolbar.actions()] == ["s2cloudfree_show_dock"]
         # use the dock: show it (lazy initialisation), draw a ROI, start the map tool
         dock = plugin.dock

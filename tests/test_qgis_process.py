@@ -1,5 +1,7 @@
 """End-to-end runs through qgis_process (QGIS's command-line Processing runner)."""
 
+import os
+
 import numpy as np
 import pytest
 import rasterio
@@ -21,7 +23,7 @@ def sample_series(tmp_path_factory):
 def test_algorithms_are_listed():
     proc = qgis_process("list")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    for algorithm in ("s2cloudfree:leastcloudy", "s2cloudfree:mosaic", "s2cloudfree:sample"):
+    for algorithm in ("s2cloudfree:leastcloudy", "s2cloudfree:mosaic", "s2cloudfree:sample", "s2cloudfree:gapfill"):
         assert algorithm in proc.stdout
 
 
@@ -103,3 +105,23 @@ def test_seq2seq_with_s1_and_evaluate(sample_series, tmp_path):
     assert 0 <= scores["RMSE"] < 0.2 and 0 < scores["SSIM"] <= 1
     # clear pixels keep their observed values, which equal the truth there
     assert scores["RMSE_CLEAR"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_gapfill_on_the_sample(sample_series, tmp_path):
+    s2, masks = sample_series["S2_LAYERS"], sample_series["MASK_LAYERS"]
+    params = ([("S2_LAYERS", p) for p in s2] + [("MASK_LAYERS", p) for p in masks]
+              + [("OUTPUT_FOLDER", tmp_path / "gapfill")])
+    code, result, output = run_algorithm("s2cloudfree:gapfill", params)
+    assert code == 0, output
+    results = result["results"]
+    layers = results["OUTPUT_LAYERS"]
+    expected = [os.path.basename(p).replace(".tif", "_gapfilled.tif") for p in s2]
+    assert [os.path.basename(p) for p in layers] == expected
+    assert all(os.path.isfile(p) for p in layers)
+    assert 0 < float(results["ESTIMATED_RMSE"]) < 0.05
+    assert "Estimated RMSE of the filled pixels" in output
+    with rasterio.open(layers[0]) as ds, rasterio.open(s2[0]) as src, rasterio.open(masks[0]) as m:
+        assert ds.count == src.count and ds.transform == src.transform and ds.dtypes == src.dtypes
+        clear = m.read(1) == 0
+        assert np.array_equal(ds.read()[:, clear], src.read()[:, clear])
+        assert ds.tags()["S2CF_ALGORITHM"] == "gapfill"

@@ -14,6 +14,7 @@ MENU_ALGORITHMS = (
     ("s2cloudfree:cloudmask_series", "Cloud masks of a time series…"),
     ("s2cloudfree:leastcloudy", "Least cloudy date…"),
     ("s2cloudfree:mosaic", "Mosaic of clear observations…"),
+    ("s2cloudfree:gapfill", "Gap filling of a time series…"),
     ("s2cloudfree:seq2seq", "Cloud removal: sequence-to-sequence…"),
     ("s2cloudfree:seq2point", "Cloud removal: sequence-to-point…"),
     ("s2cloudfree:evaluate", "Evaluate a prediction…"),
