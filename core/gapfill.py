@@ -20,9 +20,14 @@ scale, ``clear`` dates x rows x cols bool, ``days`` the acquisition day of every
 ``method='linear'`` skips 1 and uses 3 everywhere (plain temporal linear interpolation, with the
 screening of 2).
 
-The fill of date ``t`` never uses the observation of ``t`` itself when ``leave_one_out`` is set:
-that is the estimate used as the prior of the networks (``core.seq2seq``) and for the screening.
-Otherwise clear pixels keep their observed values.
+4. **The date's own residuals nearby**: on the date's trusted clear pixels the difference between
+   the observation and the temporal estimate (phenology between acquisitions, haze, illumination)
+   is smoothed in space (three box filters of ``residual_radius`` px, weighted by trust, damped
+   where few such pixels are near) and added to the temporal estimate of its gaps.
+
+With ``leave_one_out`` the fill of date ``t`` uses no observation of ``t`` (steps 1-3 only, from
+the other dates): the prior of the networks (``core.prior_correction``). Otherwise clear pixels
+keep their observed values. (The screening of step 2 looks at every date, ``t`` included.)
 
 :func:`held_out_error` estimates the error of a run on its own data: for every date a share of its
 clear pixels is hidden behind the real mask of another date, filled from the rest, and compared
@@ -48,6 +53,9 @@ DEFAULT_TRUST_POWER = 2.0
 DEFAULT_NEVER_CLEAR_RADIUS = 16
 DEFAULT_DARKNESS_WEIGHT = 0.1
 HELD_OUT_MIN_CLEAR = 0.95
+#: Spatial correction of the temporal estimate by the date's own residuals nearby (0: off).
+DEFAULT_RESIDUAL_RADIUS = 8
+DEFAULT_RESIDUAL_DAMPING = 0.1
 METHODS = ("rbf", "linear")
 #: z of the two-sided share of a Gaussian kernel (95 % -> 1.96)
 _Z = {0.9: 1.645, 0.95: 1.960, 0.99: 2.576}
@@ -129,28 +137,46 @@ def rbf_estimate(stack, weights, day, sigmas=DEFAULT_SIGMAS, cutoff=DEFAULT_CUTO
     return est.reshape(stack.shape).astype(np.float32, copy=False), weight.reshape((n,) + shape)
 
 
+def box_sum(values, radius):
+    """Sum over the (2 radius + 1)^2 box around every pixel (cut at the grid edge) of ``values``
+    (... x rows x cols float32), by cumulative sums along rows and cols."""
+    r = int(radius)
+    h, w = values.shape[-2:]
+    lead = values.ndim - 2
+    c = np.cumsum(np.pad(values, [(0, 0)] * lead + [(1, 0), (0, 0)]), axis=-2)
+    lo, hi = np.clip(np.arange(h) - r, 0, h), np.clip(np.arange(h) + r + 1, 0, h)
+    a = c[..., hi, :] - c[..., lo, :]
+    c = np.cumsum(np.pad(a, [(0, 0)] * lead + [(0, 0), (1, 0)]), axis=-1)
+    lo, hi = np.clip(np.arange(w) - r, 0, w), np.clip(np.arange(w) + r + 1, 0, w)
+    return c[..., hi] - c[..., lo]
+
+
 def local_clear_share(clear, radius):
     """Share of clear pixels in the (2 radius + 1)^2 box around every pixel of every date (the box
     cut at the grid edge), dates x rows x cols float32; 1 where clear everywhere around."""
     clear = np.asarray(clear, dtype=bool)
     if radius <= 0:
         return clear.astype(np.float32)
-    n, h, w = clear.shape
-    r = int(radius)
-
-    def box(a):  # sums over the box along rows and cols with cumulative sums
-        c = np.cumsum(np.pad(a, ((0, 0), (1, 0), (0, 0))), axis=1)
-        lo = np.clip(np.arange(h) - r, 0, h)
-        hi = np.clip(np.arange(h) + r + 1, 0, h)
-        a = c[:, hi] - c[:, lo]
-        c = np.cumsum(np.pad(a, ((0, 0), (0, 0), (1, 0))), axis=2)
-        lo = np.clip(np.arange(w) - r, 0, w)
-        hi = np.clip(np.arange(w) + r + 1, 0, w)
-        return c[:, :, hi] - c[:, :, lo]
-
-    counts = box(clear.astype(np.float32))
-    total = box(np.ones((1, h, w), dtype=np.float32))
+    counts = box_sum(clear.astype(np.float32), radius)
+    total = box_sum(np.ones((1,) + clear.shape[1:], dtype=np.float32), radius)
     return (counts / total).astype(np.float32)
+
+
+def smooth_residuals(residual, weight, radius, passes=3):
+    """Weighted local mean of ``residual`` (dates x bands x rows x cols) with ``weight`` (dates x
+    rows x cols, 0 where unknown): ``passes`` box filters of ``radius`` (close to a Gaussian of
+    sigma ~ radius), normalised by the smoothed weight. Returns (smoothed residual, smoothed
+    weight share in [0, 1]) - the share says how much known residual is near each pixel."""
+    num = residual * weight[:, None]
+    den = weight.astype(np.float32)
+    ones = np.ones((1,) + weight.shape[1:], dtype=np.float32)
+    for _ in range(passes):
+        num = box_sum(num, radius)
+        den = box_sum(den, radius)
+        ones = box_sum(ones, radius)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        smoothed = np.where(den[:, None] > 1e-6, num / np.maximum(den[:, None], 1e-12), 0.0)
+    return smoothed.astype(np.float32), (den / ones).astype(np.float32)
 
 
 def observation_trust(clear, radius=DEFAULT_TRUST_RADIUS, minimum=DEFAULT_TRUST_MINIMUM, power=DEFAULT_TRUST_POWER):
@@ -268,7 +294,8 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
                 trust_radius=DEFAULT_TRUST_RADIUS, trust_minimum=DEFAULT_TRUST_MINIMUM,
                 trust_power=DEFAULT_TRUST_POWER, scale=1.0, leave_one_out=False, valid=None,
                 never_clear="local", never_clear_radius=DEFAULT_NEVER_CLEAR_RADIUS,
-                darkness=DEFAULT_DARKNESS_WEIGHT, fallback=None,
+                darkness=DEFAULT_DARKNESS_WEIGHT, residual_radius=DEFAULT_RESIDUAL_RADIUS,
+                residual_damping=DEFAULT_RESIDUAL_DAMPING, fallback=None,
                 return_info=False):
     """Every date gap-filled (dates x bands x rows x cols float32).
 
@@ -295,12 +322,21 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
     screened = screen_outliers(stack, trust, day, sigmas, cutoff, screen_factor, screen_floor, scale)
     trust = np.where(screened, np.float32(0.0), trust)
     used = trust > 0
-    lin = neighbour_linear(stack, used, day, leave_one_out=leave_one_out)
+    lin = neighbour_linear(stack, used, day, leave_one_out=True)
     if method == "rbf":
-        est, _ = rbf_estimate(stack, trust, day, sigmas, cutoff, leave_one_out=leave_one_out)
+        est, _ = rbf_estimate(stack, trust, day, sigmas, cutoff, leave_one_out=True)
         out = np.where(np.isnan(est), lin, est)
     else:
         out = lin
+    if residual_radius and residual_radius > 0 and not leave_one_out:
+        # the date's own trusted clear pixels say how it differs from the temporal estimate
+        # (phenology between dates, haze, sun angle): carry that difference into its gaps
+        known = used & np.isfinite(out).all(axis=1)
+        residual = np.where(known[:, None], stack - out, 0.0).astype(np.float32)
+        weight = np.where(known, trust, 0.0).astype(np.float32)
+        correction, share = smooth_residuals(residual, weight, residual_radius)
+        damp = share / (share + float(residual_damping)) if residual_damping > 0 else (share > 0)
+        out = out + correction * damp[:, None]
     if not leave_one_out:
         out = np.where(clear[:, None], stack, out)  # observed values stay; trust only picks neighbours
     holes = np.isnan(out).any(axis=1)

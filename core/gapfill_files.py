@@ -34,6 +34,14 @@ ESTIMATE_SIDE = 96
 _DN_PER_REFLECTANCE = 10000.0
 
 
+def reach(never_clear_local=True):
+    """Pixels around a pixel that its result depends on: the window overlap that makes the output
+    independent of the windows (trust box, then the residual smoothing's three box passes; the
+    stand-in search for pixels never clear)."""
+    spatial = gf.DEFAULT_TRUST_RADIUS + 3 * gf.DEFAULT_RESIDUAL_RADIUS + 1
+    return max(spatial, gf.DEFAULT_NEVER_CLEAR_RADIUS + 1 if never_clear_local else 0)
+
+
 def output_names(series, folder, suffix=OUTPUT_SUFFIX):
     """Output path of every item of ``series`` (in series order): ``<input stem><suffix>.tif``,
     with ``_<input position>`` added where two inputs share a stem."""
@@ -97,7 +105,7 @@ def gapfill(s2_paths, mask_paths, output_folder, extent=None, extent_crs=None, m
     if never_clear not in ("local", "nodata"):
         raise InputError(f"Unknown rule for pixels never clear {never_clear!r}: use 'local' or 'nodata'.")
     sigmas = tuple(float(s) for s in sigmas)
-    if not sigmas or min(sigmas) <= 0:
+    if not sigmas or not all(np.isfinite(s) and s > 0 for s in sigmas):
         raise InputError(f"The kernel widths (SIGMAS) must be positive numbers of days (got {sigmas}).")
     output_folder = prepare_output_folder(output_folder)
     with series_masks(s2_paths, mask_paths, extent, extent_crs, cloudmask_settings, reporter,
@@ -135,7 +143,7 @@ def _gapfill_masked(s2_paths, mask_paths, output_folder, extent, extent_crs, met
     options = dict(method=method, sigmas=sigmas, scale=scale,
                    screen_factor=gf.DEFAULT_SCREEN_FACTOR if screen else 0.0,
                    never_clear="local" if never_clear == "local" else "fallback")
-    overlap = max(gf.DEFAULT_TRUST_RADIUS, gf.DEFAULT_NEVER_CLEAR_RADIUS if never_clear == "local" else 0)
+    overlap = reach(never_clear == "local")
     prefetch = max(int(threads or 1), 1)
     # per pixel of a window: the stack and about 7 working copies of it (float32), masks, output
     bytes_pp = n * (bands * (dtype.itemsize + 4 * 8) + 16) + bands * dtype.itemsize
