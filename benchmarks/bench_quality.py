@@ -17,8 +17,10 @@ only), windows 1, 3, 5, ... are the *report* part, never looked at while tuning.
 window (Mol) is entirely in the report part. The tables print both parts and all cases.
 
 Methods: least cloudy, mosaicing, temporal linear, gapfill (RBF ensemble, the default) and
-gapfill-linear, seq2seq with noise and with S1 (default preset; at most ``--seq2seq-cases`` cases
-per site, spread over its windows); with ``--old-fast`` the previous default seq2seq preset too.
+gapfill-linear, seq2seq with S1 where the site has S1 and with noise where it has not (default
+preset; at most ``--seq2seq-cases`` cases per site and part, spread over its windows;
+``--noise-everywhere`` for noise on the S1 sites too); with ``--old-fast`` the previous default
+seq2seq preset too.
 Printed per site and overall, for each part: mean and median RMSE, mean SSIM and SAM, the share of
 cases where the method beats the best classical method of that case (mosaicing, temporal linear,
 gapfill), seconds per case. The gap filler's and seq2seq's own error estimate (held-out clear
@@ -155,7 +157,8 @@ def seq2seq_runner(use_s1, threads, seed=0, preset=None):
         schedule = s2s.make_schedule(preset or s2s.DEFAULT_PRESET)
         with s2s.torch_settings(seed, threads):
             pred, info = s2s.fit_predict(case.data, case.clear, inputs, schedule, "cpu", seed, days=days,
-                                         return_info=True)
+                                         valid=case.valid, return_info=True,
+                                         paired=arrays.s1_paired if use_s1 else None)
         image = pred[case.target]
         own = case.clear[case.target]
         image[:, own] = case.data[case.target][:, own]
@@ -200,6 +203,8 @@ def main():
                         help="run only the tuning or the report part (default all)")
     parser.add_argument("--seq2seq-cases", type=int, default=6, help="seq2seq cases per site and part (default 6)")
     parser.add_argument("--no-seq2seq", action="store_true")
+    parser.add_argument("--noise-everywhere", action="store_true",
+                        help="seq2seq with noise on the sites with S1 too (default: noise only where there is no S1)")
     parser.add_argument("--old-fast", action="store_true", help="also the previous default seq2seq preset")
     parser.add_argument("--spread", action="store_true", help="seq2seq again with seed 1 and with 2 threads")
     parser.add_argument("--threads", type=int, default=1)
@@ -235,7 +240,9 @@ def main():
                 site_rows.append((row, case))
         # seq2seq on at most N cases per part, spread over the windows
         if not args.no_seq2seq:
-            runs = [("seq2seq_noise", seq2seq_runner(False, args.threads))]
+            runs = []
+            if arrays.s1 is None or args.noise_everywhere:
+                runs.append(("seq2seq_noise", seq2seq_runner(False, args.threads)))
             if arrays.s1 is not None:
                 runs.append(("seq2seq_s1", seq2seq_runner(True, args.threads)))
                 if args.old_fast:

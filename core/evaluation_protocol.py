@@ -204,7 +204,7 @@ def seq2seq_method(case, use_s1, schedule="fast", device="cpu", seed=0, tile_siz
     pred = reconstruct(case.data, case.clear, inputs, schedule=schedule, device=device, seed=seed,
                        tile_size=tile_size or DEFAULT_TILE_SIZE, tile_overlap=tile_overlap or DEFAULT_TILE_OVERLAP,
                        reporter=reporter, threads=threads, days=case.dates if all(case.dates) else None,
-                       valid=case.valid)
+                       valid=case.valid, paired=arrays.s1_paired if use_s1 else None)
     image = pred[case.target]
     if keep_clear:
         own = case.clear[case.target]

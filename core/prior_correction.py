@@ -34,14 +34,40 @@ from .errors import InputError
 _PREDICT_BATCH = 4
 
 
+#: Scale of the S1 change channels (S1 in [0, 1] units; a change of 0.25 becomes 1).
+S1_CHANGE_SCALE = 4.0
+
+
 def extra_channels(bands):
-    """Input channels of the network besides the 4 S1/noise channels: visible bands, visibility, prior."""
-    return 2 * bands + 1
+    """Input channels of the network besides the S1/noise channels: visible bands, visibility, prior,
+    and the 2 S1 change channels."""
+    return 2 * bands + 1 + 2
+
+
+def s1_change(inputs, paired, trust, days):
+    """Per date, how its S1 (VV, VH) differs from the S1 of the dates the prior was made from:
+    the S1 of the date minus the kernel-weighted S1 of the other dates with the optical trust as
+    weights (the same dates and weights as :func:`compute_prior`), scaled by ``S1_CHANGE_SCALE``;
+    0 on dates without a real S1 partner (``paired``) and everywhere when ``paired`` is None."""
+    n = inputs.shape[0]
+    out = np.zeros((n, 2) + inputs.shape[2:], dtype=np.float32)
+    if paired is None:
+        return out
+    paired = np.asarray(paired, dtype=bool)
+    if paired.sum() < 2:
+        return out
+    s1 = inputs[:, :2].astype(np.float32)
+    weights = trust * paired[:, None, None]
+    est, _ = gf.rbf_estimate(s1, weights, gf.day_numbers(days, n), leave_one_out=True)
+    change = np.nan_to_num(s1 - est) * S1_CHANGE_SCALE
+    out[paired] = change[paired]
+    return out
 
 
 def compute_prior(target, clear, valid, days):
     """(prior dates x bands x rows x cols in [0, 1] without NaN, trust dates x rows x cols)."""
-    prior, info = gf.fill_series(target, clear, days, leave_one_out=True, valid=valid, scale=1.0, return_info=True)
+    prior, info = gf.fill_series(target, clear, days, leave_one_out=True, valid=valid, scale=1.0, residual_radius=0,
+                                 return_info=True)
     if np.isnan(prior).any():
         mean = np.array([target[:, b][clear].mean() if clear.any() else 0.5 for b in range(target.shape[1])],
                         dtype=np.float32)
@@ -56,17 +82,43 @@ def _lr(schedule, step, total):
     return schedule.learning_rate * (f + (1 - f) * 0.5 * (1 + math.cos(math.pi * step / (total - 1))))
 
 
-def _network_input(torch, y, prior, visible, extra):
-    """Per-date input: observed where visible (else prior), visibility, prior, S1/noise channels."""
+def spatial_correction(torch, y, prior, weight, radius=gf.DEFAULT_RESIDUAL_RADIUS,
+                       damping=gf.DEFAULT_RESIDUAL_DAMPING, passes=3):
+    """The gap filler's spatial step in torch (as :func:`core.gapfill.smooth_residuals`): the
+    residuals ``y - prior`` of the pixels with ``weight`` > 0 (the visible, trusted ones),
+    smoothed by ``passes`` box filters and damped where few are near; added to the prior."""
+    F = torch.nn.functional
+    if not radius:
+        return prior
+    k = 2 * int(radius) + 1
+    num = (y - prior) * weight[:, None]
+    den = weight[:, None]
+    ones = torch.ones_like(den[:1])
+    for _ in range(passes):
+        num = F.avg_pool2d(num, k, stride=1, padding=int(radius), count_include_pad=True)
+        den = F.avg_pool2d(den, k, stride=1, padding=int(radius), count_include_pad=True)
+        ones = F.avg_pool2d(ones, k, stride=1, padding=int(radius), count_include_pad=True)
+    correction = torch.where(den > 1e-6, num / den.clamp_min(1e-12), torch.zeros_like(num))
+    share = den / ones
+    return prior + correction * (share / (share + damping) if damping > 0 else (share > 0).to(share.dtype))
+
+
+def _network_input(torch, y, prior, visible, trust, extra):
+    """(base image, network input) of a batch of dates: the base is the temporal prior corrected
+    by the visible pixels' residuals; the input is the observed bands where visible (else the
+    base), the visibility, the base and the S1/noise channels."""
     vis = visible[:, None].to(y.dtype)
-    return torch.cat([vis * y + (1 - vis) * prior, vis, prior, extra], dim=1)
+    base = spatial_correction(torch, y, prior, visible.to(y.dtype) * trust)
+    return base, torch.cat([vis * y + (1 - vis) * base, vis, base, extra], dim=1)
 
 
 def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=None, valid=None,
-                   init_state=None, steps=None, on_step=None, mixed_precision=None):
+                   init_state=None, steps=None, on_step=None, mixed_precision=None, paired=None):
     """Fit the correction network to one tile; returns (prediction dates x bands x rows x cols in
     [0, 1], info dict: alpha, estimated_rmse, estimated_rmse_prior, held_out_pixels, steps,
-    state (averaged weights, for a warm start), fit_seconds)."""
+    state (averaged weights, for a warm start), fit_seconds). ``inputs``: dates x 4 x rows x cols
+    (per-date S1 or noise, then the static channels); ``paired``: per date, whether a real S1 image
+    is behind its channels (None: no S1 at all), for the S1 change channels."""
     from .seq2seq import require_torch
 
     torch = require_torch()
@@ -80,6 +132,7 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
     valid = np.ones(clear.shape, dtype=bool) if valid is None else np.asarray(valid, dtype=bool)
     use_amp = (device.type == "cuda") if mixed_precision is None else (bool(mixed_precision) and device.type == "cuda")
     prior, trust = compute_prior(target, clear, valid, days)
+    inputs = np.concatenate([inputs.astype(np.float32), s1_change(inputs, paired, trust, days)], axis=1)
     held = gf.held_out_masks(clear, seed, share=schedule.holdout) & (trust > 0)
     train = (trust > 0) & ~held
     cloudy = valid & ~clear
@@ -87,7 +140,7 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
     total = int(steps if steps is not None else schedule.steps)
 
     torch.manual_seed(int(seed))
-    net = build_gap_correction_net(extra_channels(bands) + inputs.shape[1], bands, schedule.channels)
+    net = build_gap_correction_net(extra_channels(bands) - 2 + inputs.shape[1], bands, schedule.channels)
     if init_state is not None:
         net.load_state_dict(init_state)
     net = net.to(device)
@@ -95,6 +148,7 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
     p_all = torch.from_numpy(prior).to(device)
     x_all = torch.from_numpy(np.ascontiguousarray(inputs, dtype=np.float32)).to(device)
     t_all = torch.from_numpy(np.where(train, trust, 0).astype(np.float32)).to(device)
+    trust_all = torch.from_numpy(trust.astype(np.float32)).to(device)
     clear_t = torch.from_numpy(clear & ~held).to(device)
     optimiser = torch.optim.Adam(net.parameters(), lr=schedule.learning_rate)
     averaged, averaged_count = None, 0
@@ -134,11 +188,12 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
                 if schedule.input_jitter > 0:
                     extra = extra.clone()
                     extra[:, :2] += schedule.input_jitter * torch.randn_like(extra[:, :2])
+                base, x = _network_input(torch, y, p, visible, trust_all[idx][:, rs, cs], extra)
                 with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=use_amp):
-                    correction = net(_network_input(torch, y, p, visible, extra))
+                    correction = net(x)
                 weight = hide_t.to(y.dtype) * t_all[idx][:, rs, cs]
-                diff = (p + correction.float() - y) * weight[:, None]
-                loss = (diff * (p + correction.float() - y)).sum() / (weight.sum() * bands).clamp_min(1e-6)
+                err = base + correction.float() - y
+                loss = (err * err * weight[:, None]).sum() / (weight.sum() * bands).clamp_min(1e-6)
                 optimiser.zero_grad(set_to_none=True)
                 loss.backward()
                 optimiser.step()
@@ -160,20 +215,24 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
     net.eval()
 
     def predict(visible_np):
+        """(base, network correction) of every date with ``visible_np`` visible."""
+        bases = np.empty(target.shape, dtype=np.float32)
         out = np.empty(target.shape, dtype=np.float32)
         vis_all = torch.from_numpy(visible_np).to(device)
-        with torch.no_grad(), torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=use_amp):
+        with torch.no_grad():
             for a in range(0, n, _PREDICT_BATCH):
                 e = min(n, a + _PREDICT_BATCH)
-                p = p_all[a:e]
-                corr = net(_network_input(torch, y_all[a:e], p, vis_all[a:e], x_all[a:e])).float()
-                out[a:e] = (corr).cpu().numpy()
-        return out  # the correction only
+                base, x = _network_input(torch, y_all[a:e], p_all[a:e], vis_all[a:e], trust_all[a:e], x_all[a:e])
+                with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=use_amp):
+                    corr = net(x).float()
+                bases[a:e] = base.cpu().numpy()
+                out[a:e] = corr.cpu().numpy()
+        return bases, out
 
     info = {"held_out_pixels": int(held.sum()), "steps": done}
     if held.any():
-        corr_v = predict(clear & ~held)
-        r = (target - prior).transpose(1, 0, 2, 3)[:, held]       # bands x pixels
+        base_v, corr_v = predict(clear & ~held)
+        r = (target - base_v).transpose(1, 0, 2, 3)[:, held]       # bands x pixels
         d = corr_v.transpose(1, 0, 2, 3)[:, held]
         dd = float((d.astype(np.float64) ** 2).sum())
         alpha = float(np.clip((r.astype(np.float64) * d).sum() / dd, 0.0, 1.0)) if dd > 0 else 0.0
@@ -182,8 +241,8 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
     else:
         alpha = float(schedule.alpha_without_validation)
         info["estimated_rmse_prior"] = info["estimated_rmse"] = float("nan")
-    corr = predict(clear)
-    pred = np.clip(prior + alpha * corr, 0, 1)
+    base, corr = predict(clear)
+    pred = np.clip(base + alpha * corr, 0, 1)
     info["alpha"] = alpha
     info["state"] = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
     info["fit_seconds"] = time.perf_counter() - started

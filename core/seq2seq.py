@@ -100,9 +100,9 @@ PRESETS = {
     # small 2D U-Net fitted on the series with its own cloud masks pasted onto clear pixels, the
     # share of the correction chosen on held-out clear pixels. Chosen on the tuning windows of
     # benchmarks/bench_quality.py (see the README for both parts of the benchmark).
-    "fast": Schedule("fast", passes=1, steps=240, learning_rate=0.002, batch_dates=8, final_lr_fraction=0.1,
-                     kind="prior", channels=(32, 64, 128), crop=96, holdout=0.2, average_last=0.5,
-                     warm_steps=120),
+    "fast": Schedule("fast", passes=1, steps=300, learning_rate=0.002, batch_dates=6, final_lr_fraction=0.1,
+                     kind="prior", channels=(16, 32, 64), crop=64, holdout=0.2, average_last=0.5,
+                     warm_steps=150),
     "paper": Schedule("paper", passes=20, steps=100, learning_rate=0.01, batch_dates=5),
     # The previous default (1 pass x 40 steps per batch of 12 dates of the paper's network), kept for
     # benchmarks/bench_quality.py --old-fast only.
@@ -203,12 +203,13 @@ def _step_plan(schedule, batches):
 
 def fit_predict(target, clear, inputs, schedule, device="cpu", seed=0, on_step=None, on_pass=None,
                 mixed_precision=None, evaluate_every=None, on_evaluate=None, init_bias=True, days=None,
-                valid=None, return_info=False, init_state=None, steps=None):
+                valid=None, return_info=False, init_state=None, steps=None, paired=None):
     """Fit a network to one tile and predict every date.
 
     Schedules of kind ``prior`` (the default preset) fit the correction of the gap filler's image
     (:func:`core.prior_correction.fit_correction`; ``days`` the acquisition dates, ``valid`` dates x
-    rows x cols, ``init_state`` weights to start from, ``steps`` to override the schedule's); the
+    rows x cols, ``init_state`` weights to start from, ``steps`` to override the schedule's,
+    ``paired`` per date whether a real S1 image is behind its input, None without S1); the
     others fit the paper's network from scratch, as below. With ``return_info`` returns
     ``(prediction, info)``; info has the run's own error estimate for the ``prior`` kind.
 
@@ -224,7 +225,7 @@ def fit_predict(target, clear, inputs, schedule, device="cpu", seed=0, on_step=N
 
         pred, info = fit_correction(target, clear, inputs, schedule, device, seed, days=days, valid=valid,
                                     init_state=init_state, steps=steps, on_step=on_step,
-                                    mixed_precision=mixed_precision)
+                                    mixed_precision=mixed_precision, paired=paired)
         if on_pass is not None:
             on_pass(0, float("nan"))
         return (pred, info) if return_info else pred
@@ -533,7 +534,7 @@ def plan_tiles(height, width, tile_size=DEFAULT_TILE_SIZE, overlap=DEFAULT_TILE_
 
 def reconstruct(data, clear, inputs, schedule=DEFAULT_PRESET, device="cpu", seed=0, tile_size=DEFAULT_TILE_SIZE,
                 tile_overlap=DEFAULT_TILE_OVERLAP, reporter=None, threads=None, progress=(0.0, 100.0), days=None,
-                valid=None, infos=None):
+                valid=None, infos=None, paired=None):
     """Reconstruct every date of an in-memory series (dates x bands x rows x cols in [0, 1]).
 
     Tiles larger grids (independent fits per tile, cosine-blended seams). ``inputs`` is
@@ -561,7 +562,8 @@ def reconstruct(data, clear, inputs, schedule=DEFAULT_PRESET, device="cpu", seed
             pred, info = fit_predict(data[:, :, rs, cs], clear[:, rs, cs], inputs[:, :, rs, cs], schedule, device,
                                      seed + tile.index, on_step=on_step, days=days,
                                      valid=None if valid is None else valid[:, rs, cs], return_info=True,
-                                     init_state=state, steps=schedule.total_steps(n, warm=state is not None))
+                                     init_state=state, steps=schedule.total_steps(n, warm=state is not None),
+                                     paired=paired)
             state = info.get("state")
             if infos is not None:
                 infos.append(info)
@@ -587,6 +589,14 @@ def output_names(series, folder):
             stem = f"{stem}_{item.input_index + 1}"
         paths.append(os.path.join(folder, f"{stem}{OUTPUT_SUFFIX}.tif"))
     return paths
+
+
+def _pooled_estimate(stats):
+    """(estimated RMSE, of the prior) over the held-out pixels of every tile; NaN when none."""
+    k = stats["held_out"]
+    if not k:
+        return float("nan"), float("nan")
+    return math.sqrt(stats["sq"] / k), math.sqrt(stats["sq_prior"] / k)
 
 
 def _to_output(values, dtype, nodata):
@@ -675,7 +685,11 @@ def seq2seq(s2_paths, mask_paths, output_folder, s1_paths=None, extent=None, ext
     nodata = series.reference.nodata
     if nodata is None:
         nodata = float("nan") if series.reference.is_float else 0
-    total_steps = schedule.total_steps(n) * len(tiles)
+    total_steps = sum(schedule.total_steps(n, warm=k > 0) for k in range(len(tiles)))
+    days = [item.date for item in series.items] if series.dated else None
+    if schedule.kind == "prior" and days is None:
+        reporter.warning("Not every layer has an acquisition date: the gap filler behind the default preset "
+                         "takes the dates as equally spaced in the given order.")
     reporter.info(f"Schedule: {schedule.describe()}; {total_steps} steps over {len(tiles)} tile(s) of at most "
                   f"{tile_size} px (overlap {tile_overlap} px).")
     fit_span = ProgressSpan(reporter, 0.0, 95.0, total_steps)
@@ -685,7 +699,8 @@ def seq2seq(s2_paths, mask_paths, output_folder, s1_paths=None, extent=None, ext
     acc = _Accumulator((n, bands, grid.height, grid.width), memory_mb, output_folder)
     ever_valid = np.zeros(grid.shape, dtype=bool)
     pending = []
-    stats = {"fit_seconds": 0.0, "empty_tiles": 0}
+    stats = {"fit_seconds": 0.0, "empty_tiles": 0, "held_out": 0, "sq": 0.0, "sq_prior": 0.0, "alphas": []}
+    state = None
     try:
         with torch_settings(seed, threads) as torch:
             reporter.info(f"Device: {describe_device(torch_device)}"
@@ -695,16 +710,18 @@ def seq2seq(s2_paths, mask_paths, output_folder, s1_paths=None, extent=None, ext
                 win = tile.window
                 data = np.empty((n, bands, win.height, win.width), dtype=np.float32)
                 clear = np.empty((n, win.height, win.width), dtype=bool)
+                valid = np.empty((n, win.height, win.width), dtype=bool)
                 for obs in iter_observations(readers, win):
-                    data[obs.index] = np.clip(obs.data.astype(np.float32), 0, scale) / scale
+                    data[obs.index] = np.clip(np.nan_to_num(obs.data.astype(np.float32)), 0, scale) / scale
                     clear[obs.index] = obs.clear
+                    valid[obs.index] = obs.valid
                     ever_valid[window_slices(win)] |= obs.valid
                 reporter.check_cancelled()
                 inputs = with_static_channels(read_inputs(s1_readers, win, seed, n), paired, seed,
                                               (win.row_off, win.col_off))
                 label = f"Tile {tile.index + 1}/{len(tiles)} (rows {win.row_off}-{win.row_off + win.height - 1}, " \
                         f"cols {win.col_off}-{win.col_off + win.width - 1}, {100 * clear.mean():.1f} % clear)"
-                tile_steps = schedule.total_steps(n)
+                tile_steps = schedule.total_steps(n, warm=state is not None)
                 if not clear.any():
                     stats["empty_tiles"] += 1
                     reporter.warning(f"{label}: no clear pixel on any date, nothing to learn from; the observed "
@@ -724,8 +741,21 @@ def seq2seq(s2_paths, mask_paths, output_folder, s1_paths=None, extent=None, ext
                         reporter.info(f"  tile {tile.index + 1}/{len(tiles)}, pass {p + 1}/{schedule.passes}: "
                                       f"masked L2 loss {loss:.3g}")
 
-                    pred = fit_predict(data, clear, inputs, schedule, torch_device, seed + tile.index,
-                                       on_step=on_step, on_pass=on_pass, mixed_precision=mixed_precision)
+                    pred, info = fit_predict(data, clear, inputs, schedule, torch_device, seed + tile.index,
+                                             on_step=on_step, on_pass=None if schedule.kind == "prior" else on_pass,
+                                             mixed_precision=mixed_precision, days=days, valid=valid,
+                                             return_info=True, init_state=state, steps=tile_steps,
+                                             paired=paired if s1 else None)
+                    state = info.get("state")
+                    if info.get("held_out_pixels"):
+                        k = info["held_out_pixels"]
+                        stats["held_out"] += k
+                        stats["sq"] += info["estimated_rmse"] ** 2 * k
+                        stats["sq_prior"] += info["estimated_rmse_prior"] ** 2 * k
+                        stats["alphas"].append(info["alpha"])
+                        reporter.info(f"  tile {tile.index + 1}/{len(tiles)}: estimated RMSE {info['estimated_rmse']:.4f} "
+                                      f"(prior {info['estimated_rmse_prior']:.4f}) on {k:,} held-out clear pixels; "
+                                      f"{100 * info['alpha']:.0f} % of the network's correction kept.")
                     done += tile_steps
                     stats["fit_seconds"] += time.perf_counter() - started
                 rs, cs = window_slices(win)
@@ -734,6 +764,15 @@ def seq2seq(s2_paths, mask_paths, output_folder, s1_paths=None, extent=None, ext
             if torch_device.type == "cuda":
                 torch.cuda.empty_cache()
 
+        estimate, estimate_prior = _pooled_estimate(stats)
+        estimate_tags = {}
+        if stats["held_out"]:
+            estimate_tags = {"S2CF_ESTIMATED_RMSE": f"{estimate:.5f}", "S2CF_ESTIMATED_RMSE_PRIOR": f"{estimate_prior:.5f}",
+                             "S2CF_HELD_OUT_PIXELS": stats["held_out"]}
+            reporter.info(f"Estimated RMSE {estimate:.4f} (prior {estimate_prior:.4f}) on {stats['held_out']:,} "
+                          "held-out clear pixels (reflectance; the prior is the gap filler's image).")
+        elif schedule.kind == "prior":
+            reporter.warning("The error could not be estimated: no mostly clear date had clear pixels to hold out.")
         # writing: every date to a temporary name first
         steps = plan_windows(grid.height, grid.width, bands * (4 * 3 + dtype.itemsize * 2) + 8, memory_mb)
         write_span = ProgressSpan(reporter, 95.0, 100.0, n * len(steps))
@@ -744,10 +783,11 @@ def seq2seq(s2_paths, mask_paths, output_folder, s1_paths=None, extent=None, ext
             folder, base = os.path.split(final)
             temp = os.path.join(folder, f".{base}.s2cf-pending.tif")
             pending.append((temp, final))
-            tags = {"S2CF_ALGORITHM": "seq2seq", "S2CF_SOURCE": item.name,
+            tags = dict(estimate_tags)
+            tags.update({"S2CF_ALGORITHM": "seq2seq", "S2CF_SOURCE": item.name,
                     "S2CF_INPUT": "S1" if s1 and s1.pairs[t] is not None else "noise",
                     "S2CF_SCHEDULE": schedule.name, "S2CF_SEED": seed, "S2CF_DEVICE": str(torch_device),
-                    "S2CF_RAW_OUTPUT": "yes" if raw_output else "no"}
+                    "S2CF_RAW_OUTPUT": "yes" if raw_output else "no"})
             if item.date:
                 tags["ACQUISITION_DATE"] = item.date.isoformat()
             with GeoTiffWriter(temp, grid, bands, dtype, nodata, descriptions, tags) as writer:
@@ -789,4 +829,6 @@ def seq2seq(s2_paths, mask_paths, output_folder, s1_paths=None, extent=None, ext
     return {"outputs": [outputs[k] for k in by_input], "output_folder": output_folder,
             "device": str(torch_device), "schedule": schedule, "tiles": len(tiles), "seconds": seconds,
             "fit_seconds": stats["fit_seconds"], "empty_tiles": stats["empty_tiles"],
+            "estimated_rmse": _pooled_estimate(stats)[0], "estimated_rmse_prior": _pooled_estimate(stats)[1],
+            "held_out_pixels": stats["held_out"],
             "s1_paired": s1.paired if s1 else 0}

@@ -375,24 +375,47 @@ def test_bad_inputs(small_sample, tmp_path):
 # ---------------------------------------------------------------------------------------------
 # quality on real data (the protocol of the paper)
 
-def test_protocol_on_belgium_s1_beats_least_cloudy(belgium, shared_data):
-    from s2cloudfree.core import evaluation_protocol as ep
+#: Windows of 12 consecutive dates of the Belgian series for the quality test (first date index).
+QUALITY_WINDOWS = (24, 48, 72)
 
-    s2, masks = belgium
-    s1 = sorted(str(p) for p in (shared_data / "belgium_31UDS_s1s2").glob("s1_*.tif"))
+
+def test_protocol_on_belgium_default_preset_holds_on_any_cpu(shared_data):
+    """The default preset with S1 over three real windows, with 1 and 2 threads: never worse than
+    its own prior (the gap filler) by more than 2 %, clearly better than mosaicing and temporal
+    linear interpolation, and the same mean within 3 % whatever the thread count (the rounding of
+    the CPU must not decide the result). The margins are several times the spread measured by
+    benchmarks/bench_quality.py --spread."""
+    from s2cloudfree.core import evaluation_protocol as ep
+    from s2cloudfree.core import gapfill as gf
+
+    folder = shared_data / "belgium_31UDS_s1s2"
+    s2 = sorted(str(p) for p in folder.glob("s2_*.tif"))
+    s1 = sorted(str(p) for p in folder.glob("s1_*.tif"))
     started = time.perf_counter()
-    arrays = ep.load_series(s2, masks, s1)
-    case = ep.make_case(arrays)
     schedule = s2s.make_schedule(TEST_PRESET)
-    methods = ep.standard_methods(case, schedule=schedule, device="cpu", seed=0, threads=THREADS)
-    rows = ep.run_protocol(case, methods)
-    title = (f"Seq2seq protocol, Belgium 31UDS, {len(arrays)} dates {s2[0][-14:-4]} .. {s2[-1][-14:-4]}; "
-             f"{case.describe()}; schedule: {schedule.describe()}")
-    print("\n" + ep.format_table(rows, title))
+    means = {}
+    for threads in (1, 2):
+        rows_by_method = {}
+        for start in QUALITY_WINDOWS:
+            window = s2[start:start + 12]
+            arrays = ep.load_series(window, [p.replace("/s2_", "/clm_") for p in window], s1)
+            case = ep.make_case(arrays)
+            methods = ep.standard_methods(case, names=("least_cloudy", "mosaic", "temporal_linear", "seq2seq_s1"),
+                                          schedule=schedule, device="cpu", seed=0, threads=threads)
+            methods["gapfill"] = lambda c: np.nan_to_num(
+                gf.fill_series(c.data, c.clear, c.dates, valid=c.valid)[c.target], nan=0.5)
+            rows = ep.run_protocol(case, methods)
+            print("\n" + ep.format_table(rows, f"Belgium 31UDS {window[0][-14:-4]} .. {window[-1][-14:-4]}, "
+                                               f"{threads} thread(s); {case.describe()}"))
+            for r in rows:
+                rows_by_method.setdefault(r["method"], []).append(r["rmse"])
+        means[threads] = {m: float(np.mean(v)) for m, v in rows_by_method.items()}
+        print(f"means, {threads} thread(s): " + ", ".join(f"{m} {v:.4f}" for m, v in means[threads].items()))
     print(f"total {time.perf_counter() - started:.1f} s")
-    by = {r["method"]: r for r in rows}
-    assert set(by) == set(ep.METHODS)
-    assert by["seq2seq_s1"]["rmse"] < by["least_cloudy"]["rmse"]
+    for threads, mean in means.items():
+        assert mean["seq2seq_s1"] <= 1.02 * mean["gapfill"], (threads, mean)
+        assert mean["seq2seq_s1"] < 0.9 * min(mean["mosaic"], mean["temporal_linear"]), (threads, mean)
+    assert abs(means[1]["seq2seq_s1"] / means[2]["seq2seq_s1"] - 1) <= 0.03, means
 
 
 #: The preset of the quality test: the default one, as users run it (about 40 s on 2 CPU cores).
