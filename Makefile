@@ -5,6 +5,7 @@
 #   make test     pytest over tests/ (headless, QT_QPA_PLATFORM=offscreen)
 #   make demo     scripts/demo.py with the venv's Python
 #   make bench    every benchmarks/bench_*.py, one after the other
+#   make bench-quality  cloud-removal quality on the real series (about 30 min)
 #   make package  dist/s2cloudfree-<version>.zip (qgis-plugin-ci, .venv-release)
 #   make clean    build outputs; `make distclean` also removes both venvs
 #
@@ -36,10 +37,10 @@ export QT_QPA_PLATFORM ?= offscreen
 TESTS ?= tests
 PYTEST_ARGS ?=
 
-.PHONY: help setup apt-deps test demo bench package release-venv clean distclean
+.PHONY: help setup apt-deps test demo bench bench-quality package release-venv clean distclean
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
 
 ## ---- setup ---------------------------------------------------------------
 
@@ -99,6 +100,9 @@ bench: setup
 	  echo ">> $(VENV_PY) $$b"; \
 	  $(VENV_PY) "$$b"; \
 	done
+
+bench-quality: setup
+	$(VENV_PY) benchmarks/bench_quality.py $(BENCH_ARGS)
 
 package: release-venv
 	scripts/build-release.sh

@@ -280,6 +280,7 @@ def main():
             part_rows = [r for r in rows if r["part"] == part]
             if part_rows:
                 print_summary(f"{site} [{part}]: {len(part_rows)} cases", summarise(part_rows, names))
+                print_network_subset(f"{site} [{part}]", part_rows, names)
     names = list(LABELS) + sorted({m for r in all_rows for m in r["scores"] if m not in LABELS})
     result = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "threads": args.threads, "rows": all_rows,
               "summary": {}}
@@ -288,12 +289,36 @@ def main():
         if part_rows:
             result["summary"][part] = summarise(part_rows, names)
             print_summary(f"ALL SITES [{part}]: {len(part_rows)} cases", result["summary"][part])
+            sub = print_network_subset(f"ALL SITES [{part}]", part_rows, names)
+            if sub:
+                result["summary"][f"{part}_network_cases"] = sub
     print_estimates(all_rows)
     print_spread(all_rows)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     with open(args.json, "w") as f:
         json.dump(result, f, indent=1, default=float)
     print(f"\nJSON: {args.json}")
+
+
+def print_network_subset(title, rows, names):
+    """Every method over the cases that seq2seq ran on (the only fair comparison with it), and how
+    often seq2seq is worse than its own prior (the gap filler) by more than 2 %."""
+    sel = [r for r in rows if any(m.startswith("seq2seq") for m in r["scores"])]
+    if not sel:
+        return None
+    summary = summarise(sel, names)
+    print_summary(f"{title}, the {len(sel)} cases with seq2seq", summary)
+    for m in ("seq2seq_s1", "seq2seq_noise"):
+        have = [r for r in sel if m in r["scores"]]
+        if have:
+            ratios = [r["scores"][m]["rmse"] / r["scores"]["gapfill"]["rmse"] for r in have]
+            worse = sum(q > 1.02 for q in ratios)
+            print(f"  {LABELS[m]}: RMSE / gapfill's per case: mean {statistics.fmean(ratios):.3f}, "
+                  f"best {min(ratios):.3f}, worst {max(ratios):.3f}; worse than gapfill by > 2 % in {worse} of {len(have)}")
+            summary[m]["vs_gapfill_mean"] = statistics.fmean(ratios)
+            summary[m]["vs_gapfill_worst"] = max(ratios)
+            summary[m]["worse_than_prior_2pc"] = worse
+    return summary
 
 
 def print_estimates(rows):

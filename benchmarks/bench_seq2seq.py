@@ -86,7 +86,9 @@ def run_preset(case, preset, device, threads, max_steps=None):
             torch.cuda.synchronize()
         started = time.perf_counter()
         try:
-            pred = s2s.fit_predict(case.data, case.clear, inputs, schedule, device, 0, on_step=on_step)
+            pred = s2s.fit_predict(case.data, case.clear, inputs, schedule, device, 0, on_step=on_step,
+                                   days=case.dates if all(case.dates) else None, valid=case.valid,
+                                   paired=arrays.s1_paired)
         except CancelledError:
             return time.perf_counter() - started, done[0], total, None
         seconds = time.perf_counter() - started

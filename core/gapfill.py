@@ -328,6 +328,14 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
         out = np.where(np.isnan(est), lin, est)
     else:
         out = lin
+    holes = np.isnan(out).any(axis=1)
+    if never_clear == "local" and holes.any():
+        # a pixel-date that no other date observes: the locally least cloudy other date stands in
+        if valid is None:
+            valid = np.isfinite(stack).all(axis=1)
+        stand_in = locally_least_cloudy(stack, clear, np.asarray(valid, dtype=bool), day, holes, never_clear_radius,
+                                        scale, darkness)
+        out = np.where(holes[:, None], stand_in, out)
     if residual_radius and residual_radius > 0 and not leave_one_out:
         # the date's own trusted clear pixels say how it differs from the temporal estimate
         # (phenology between dates, haze, sun angle): carry that difference into its gaps
@@ -339,13 +347,6 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
         out = out + correction * damp[:, None]
     if not leave_one_out:
         out = np.where(clear[:, None], stack, out)  # observed values stay; trust only picks neighbours
-    holes = np.isnan(out).any(axis=1)
-    if never_clear == "local" and holes.any():
-        if valid is None:
-            valid = np.isfinite(stack).all(axis=1)
-        stand_in = locally_least_cloudy(stack, clear, np.asarray(valid, dtype=bool), day, holes, never_clear_radius,
-                                        scale, darkness)
-        out = np.where(holes[:, None], stand_in, out)
     if fallback is not None:
         out = np.where(np.isnan(out), np.float32(fallback), out)
     out = out.astype(np.float32, copy=False)

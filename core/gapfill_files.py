@@ -36,10 +36,11 @@ _DN_PER_REFLECTANCE = 10000.0
 
 def reach(never_clear_local=True):
     """Pixels around a pixel that its result depends on: the window overlap that makes the output
-    independent of the windows (trust box, then the residual smoothing's three box passes; the
-    stand-in search for pixels never clear)."""
-    spatial = gf.DEFAULT_TRUST_RADIUS + 3 * gf.DEFAULT_RESIDUAL_RADIUS + 1
-    return max(spatial, gf.DEFAULT_NEVER_CLEAR_RADIUS + 1 if never_clear_local else 0)
+    independent of the windows: the trust box or the stand-in search for pixels never clear, then
+    the residual smoothing's three box passes that carry both further."""
+    smoothing = 3 * gf.DEFAULT_RESIDUAL_RADIUS
+    stand_in = gf.DEFAULT_NEVER_CLEAR_RADIUS if never_clear_local else 0
+    return max(gf.DEFAULT_TRUST_RADIUS, stand_in) + smoothing + 1
 
 
 def output_names(series, folder, suffix=OUTPUT_SUFFIX):

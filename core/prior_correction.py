@@ -15,8 +15,9 @@ internal learning, but it starts from the classical answer and learns a correcti
 - **self-validation**: a fixed share of the clear pixels of the mostly clear dates
   (:func:`core.gapfill.held_out_masks`) is kept out of the loss and of the visible context. After the
   fit, the share ``alpha`` in [0, 1] of the correction that minimises their error is applied
-  (least squares): where the network did not help, the output is the prior; the held-out errors of
-  the output and of the prior are returned as the run's own estimate;
+  (least squares, the smaller of the shares asked for by two halves of the held-out dates): where
+  the network did not help, the output is the prior; the held-out errors of the output and of the
+  prior are returned as the run's own estimate;
 - **averaging**: the weights are averaged over the last part of the steps, so the result does not
   hang on the rounding of the last step (and varies little with the thread count);
 - **warm start**: a fit may start from the averaged weights of a previous tile (``init_state``).
@@ -110,6 +111,24 @@ def _network_input(torch, y, prior, visible, trust, extra):
     vis = visible[:, None].to(y.dtype)
     base = spatial_correction(torch, y, prior, visible.to(y.dtype) * trust)
     return base, torch.cat([vis * y + (1 - vis) * base, vis, base, extra], dim=1)
+
+
+def _share(r, d):
+    """The share in [0, 1] of the correction ``d`` that best explains the residual ``r`` (least squares)."""
+    dd = float((d.astype(np.float64) ** 2).sum())
+    return float(np.clip((r.astype(np.float64) * d).sum() / dd, 0.0, 1.0)) if dd > 0 else 0.0
+
+
+def _consistent_share(r, d, dates):
+    """The share of the correction kept: the smaller of the shares that the held-out pixels of the
+    even-numbered and of the odd-numbered held-out dates each ask for, 0 when they are all on one
+    date. A correction is kept only as far as it helps on both halves of the dates, so that it is
+    not kept for what one date happened to show."""
+    groups = np.unique(dates)
+    if groups.size < 2:
+        return 0.0  # one date cannot show that the correction holds across dates: keep the prior
+    half = np.isin(dates, groups[::2])
+    return min(_share(r[:, half], d[:, half]), _share(r[:, ~half], d[:, ~half]))
 
 
 def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=None, valid=None,
@@ -234,8 +253,7 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
         base_v, corr_v = predict(clear & ~held)
         r = (target - base_v).transpose(1, 0, 2, 3)[:, held]       # bands x pixels
         d = corr_v.transpose(1, 0, 2, 3)[:, held]
-        dd = float((d.astype(np.float64) ** 2).sum())
-        alpha = float(np.clip((r.astype(np.float64) * d).sum() / dd, 0.0, 1.0)) if dd > 0 else 0.0
+        alpha = _consistent_share(r, d, np.nonzero(held)[0])
         info["estimated_rmse_prior"] = float(np.sqrt(np.mean(r.astype(np.float64) ** 2)))
         info["estimated_rmse"] = float(np.sqrt(np.mean((r.astype(np.float64) - alpha * d) ** 2)))
     else:

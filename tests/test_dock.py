@@ -640,3 +640,14 @@ def test_cloud_masks_in_the_background_feed_the_next_run(dock, layers, sample, t
     assert [m.layer_id for m in series.paired_masks()] == [layer.id() for layer in run.layers]
     assert dock.parameters_for("mosaic", for_dialog=False)["MASK_LAYERS"] == [
         layer.source() for layer in run.layers]
+
+
+def test_status_line_gives_a_runs_own_error_estimate():
+    from s2cloudfree.ui.dock import estimate_text
+
+    text = estimate_text("seq2seq", {"ESTIMATED_RMSE": 0.03141, "ESTIMATED_RMSE_PRIOR": 0.036, "HELD_OUT_PIXELS": 40000.0})
+    assert text == " seq2seq: estimated RMSE 0.031 (gap filler alone 0.036) on 40,000 held-out clear pixels."
+    assert estimate_text("gapfill", {"ESTIMATED_RMSE": 0.02, "HELD_OUT_PIXELS": 12}) == \
+        " gapfill: estimated RMSE 0.020 on 12 held-out clear pixels."
+    assert estimate_text("mosaic", {"NEVER_CLEAR": 3}) == ""
+    assert estimate_text("gapfill", {"ESTIMATED_RMSE": float("nan")}) == ""

@@ -313,6 +313,25 @@ def test_writes_one_geotiff_per_date(small_sample, tmp_path):
     assert sorted(os.listdir(tmp_path / "out")) == sorted(os.path.basename(p) for p in result["outputs"])
 
 
+def test_default_preset_on_files_reports_its_error_and_warm_starts_tiles(small_sample, tmp_path):
+    """The default preset over files: tiles after the first start from their neighbour's network
+    (fewer steps), and the run's own error estimate reaches the log, the result and the tags."""
+    import dataclasses
+
+    short = dataclasses.replace(s2s.PRESETS[s2s.DEFAULT_PRESET], steps=8, warm_steps=4, crop=32)
+    result, reporter = _run(small_sample, tmp_path / "out", s1_paths=small_sample.s1, device="cpu",
+                            preset=short, tile_size=24, tile_overlap=6)
+    assert result["tiles"] > 1
+    assert result["held_out_pixels"] > 0
+    assert 0 < result["estimated_rmse"] <= result["estimated_rmse_prior"] + 1e-9
+    assert any(m.startswith("Estimated RMSE") and "held-out clear pixels" in m for m in reporter.messages)
+    assert reporter.progress[-1] == pytest.approx(100)
+    with rasterio.open(result["outputs"][0]) as out:
+        tags = out.tags()
+    assert float(tags["S2CF_ESTIMATED_RMSE"]) == pytest.approx(result["estimated_rmse"], abs=1e-5)
+    assert int(tags["S2CF_HELD_OUT_PIXELS"]) == result["held_out_pixels"]
+
+
 def test_raw_output_and_determinism(small_sample, tmp_path):
     first, _ = _run(small_sample, tmp_path / "a", raw_output=True, seed=2)
     second, reporter = _run(small_sample, tmp_path / "b", raw_output=True, seed=2)

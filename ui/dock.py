@@ -55,6 +55,31 @@ def _group(title, widget, object_name):
     return box
 
 
+def estimate_text(label, values):
+    """' <label>: estimated RMSE 0.031 (gap filler alone 0.036) on 40,000 held-out clear pixels.'
+    for runs that measured their own error, else ''."""
+    rmse = values.get("ESTIMATED_RMSE")
+    try:
+        rmse = float(rmse)
+    except (TypeError, ValueError):
+        return ""
+    if rmse != rmse:
+        return ""
+    text = f" {label}: estimated RMSE {rmse:.3f}"
+    prior = values.get("ESTIMATED_RMSE_PRIOR")
+    try:
+        if prior is not None and float(prior) == float(prior):
+            text += f" (gap filler alone {float(prior):.3f})"
+    except (TypeError, ValueError):
+        pass
+    pixels = values.get("HELD_OUT_PIXELS")
+    try:
+        text += f" on {int(float(pixels)):,} held-out clear pixels."
+    except (TypeError, ValueError):
+        text += "."
+    return text
+
+
 class S2CloudFreeDock(QgsDockWidget):
     """The plugin's panel. ``release()`` undoes every connection; the plugin calls it on unload."""
 
@@ -443,6 +468,7 @@ class S2CloudFreeDock(QgsDockWidget):
         added = len(run.layers) if run is not None else 0
         if ok:
             text = f"Done: {added} layer{'s' if added != 1 else ''} added to '{RESULTS_GROUP}'."
+            text += "".join(estimate_text(label, values) for label, values in (run.values if run else []))
         elif cancelled:
             text = "Cancelled."
         else:
