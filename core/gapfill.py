@@ -139,8 +139,19 @@ def rbf_estimate(stack, weights, day, sigmas=DEFAULT_SIGMAS, cutoff=DEFAULT_CUTO
 
 def box_sum(values, radius):
     """Sum over the (2 radius + 1)^2 box around every pixel (cut at the grid edge) of ``values``
-    (... x rows x cols float32), by cumulative sums along rows and cols."""
+    (... x rows x cols float32): scipy's running means along rows and cols (zero outside the grid)
+    times the box side, or cumulative sums in numpy when scipy is missing."""
     r = int(radius)
+    k = 2 * r + 1
+    try:
+        from scipy.ndimage import uniform_filter1d
+    except ImportError:
+        uniform_filter1d = None
+    values = np.asarray(values, dtype=np.float32)
+    if uniform_filter1d is not None:
+        out = uniform_filter1d(values, k, axis=-2, mode="constant", cval=0.0)
+        out = uniform_filter1d(out, k, axis=-1, mode="constant", cval=0.0)
+        return out * np.float32(k * k)
     h, w = values.shape[-2:]
     lead = values.ndim - 2
     c = np.cumsum(np.pad(values, [(0, 0)] * lead + [(1, 0), (0, 0)]), axis=-2)
@@ -340,11 +351,13 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
         # the date's own trusted clear pixels say how it differs from the temporal estimate
         # (phenology between dates, haze, sun angle): carry that difference into its gaps
         known = used & np.isfinite(out).all(axis=1)
-        residual = np.where(known[:, None], stack - out, 0.0).astype(np.float32)
-        weight = np.where(known, trust, 0.0).astype(np.float32)
-        correction, share = smooth_residuals(residual, weight, residual_radius)
-        damp = share / (share + float(residual_damping)) if residual_damping > 0 else (share > 0)
-        out = out + correction * damp[:, None]
+        todo = np.flatnonzero(known.reshape(n, -1).any(axis=1) & (~clear).reshape(n, -1).any(axis=1))
+        if todo.size:
+            residual = np.where(known[todo][:, None], stack[todo] - out[todo], 0.0).astype(np.float32)
+            weight = np.where(known[todo], trust[todo], 0.0).astype(np.float32)
+            correction, share = smooth_residuals(residual, weight, residual_radius)
+            damp = share / (share + float(residual_damping)) if residual_damping > 0 else (share > 0)
+            out[todo] = out[todo] + correction * damp[:, None]
     if not leave_one_out:
         out = np.where(clear[:, None], stack, out)  # observed values stay; trust only picks neighbours
     if fallback is not None:
