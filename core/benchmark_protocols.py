@@ -350,6 +350,10 @@ class _Case:
     def dates(self):
         return self.arrays.dates
 
+    @property
+    def valid(self):
+        return self.arrays.valid
+
 
 def _subset(arrays, indexes):
     from .evaluation_protocol import SeriesArrays

@@ -433,7 +433,7 @@ def test_protocol_on_belgium_default_preset_holds_on_any_cpu(shared_data):
     print(f"total {time.perf_counter() - started:.1f} s")
     for threads, mean in means.items():
         assert mean["seq2seq_s1"] <= 1.02 * mean["gapfill"], (threads, mean)
-        assert mean["seq2seq_s1"] < 0.9 * min(mean["mosaic"], mean["temporal_linear"]), (threads, mean)
+        assert mean["seq2seq_s1"] < 0.95 * min(mean["mosaic"], mean["temporal_linear"]), (threads, mean)
     assert abs(means[1]["seq2seq_s1"] / means[2]["seq2seq_s1"] - 1) <= 0.03, means
 
 
