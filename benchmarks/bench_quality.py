@@ -56,7 +56,7 @@ WINDOW = 12
 CLASSICAL = ("mosaic", "temporal_linear", "gapfill")
 LABELS = {
     "least_cloudy": "least cloudy", "mosaic": "mosaicing", "temporal_linear": "temporal linear",
-    "gapfill": "gapfill (rbf)", "gapfill_linear": "gapfill (linear)",
+    "gapfill": "gapfill (rbf)", "gapfill_linear": "gapfill (linear)", "gapfill_noreg": "gapfill, no regression",
     "seq2seq_noise": "seq2seq noise", "seq2seq_s1": "seq2seq S1",
     "seq2seq_s1_oldfast": "seq2seq S1 [old fast]",
 }
@@ -115,9 +115,9 @@ def classical_methods():
     from s2cloudfree.core import evaluation_protocol as ep
     from s2cloudfree.core import gapfill as gf
 
-    def gapfill(case, method="rbf"):
+    def gapfill(case, method="rbf", regression=True):
         days = case.dates if all(case.dates) else None
-        out = gf.fill_series(case.data, case.clear, days, method=method)[case.target]
+        out = gf.fill_series(case.data, case.clear, days, method=method, regression=regression)[case.target]
         return np.where(np.isnan(out), ep.PAPER_FALLBACK, out)
 
     return {
@@ -126,6 +126,7 @@ def classical_methods():
         "temporal_linear": ep.temporal_linear_method,
         "gapfill": gapfill,
         "gapfill_linear": lambda c: gapfill(c, "linear"),
+        "gapfill_noreg": lambda c: gapfill(c, regression=False),
     }
 
 
@@ -137,10 +138,16 @@ def score(image, case):
 
 
 def gapfill_estimate(case):
+    """The gap filler's own estimate of its error on the pixels it filled in the target (as a run
+    reports it: the error model of its held-out pixels, applied to the gaps and regression share of
+    the filled pixels)."""
     from s2cloudfree.core import gapfill as gf
 
     days = case.dates if all(case.dates) else None
-    return gf.held_out_error(case.data, case.clear, days)["rmse"]
+    model = gf.held_out_error(case.data, case.clear, days)["model"]
+    _, info = gf.fill_series(case.data, case.clear, days, return_info=True)
+    gaps = gf.gap_days(info["trust"] > 0, gf.day_numbers(days, len(case.data)))[case.target]
+    return model.estimate(gaps, case.cloud, info["regressed"][case.target])
 
 
 def seq2seq_runner(use_s1, threads, seed=0, preset=None):

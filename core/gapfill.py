@@ -20,10 +20,14 @@ scale, ``clear`` dates x rows x cols bool, ``days`` the acquisition day of every
 ``method='linear'`` skips 1 and uses 3 everywhere (plain temporal linear interpolation, with the
 screening of 2).
 
-4. **The date's own residuals nearby**: on the date's trusted clear pixels the difference between
-   the observation and the temporal estimate (phenology between acquisitions, haze, illumination)
-   is smoothed in space (three box filters of ``residual_radius`` px, weighted by trust, damped
-   where few such pixels are near) and added to the temporal estimate of its gaps.
+4. **The date's own clear pixels, as a regression**: where part of the date is clear, a local
+   ridge regression of the date on the temporal estimate and on the nearest observations before
+   and after it (all bands) is fitted on those clear pixels and applied to its gaps
+   (:mod:`core.date_regression`; ``regression``).
+5. **The date's own residuals nearby**: on the date's trusted clear pixels the difference between
+   the observation and the estimate so far is smoothed in space (three box filters of
+   ``residual_radius`` px, weighted by trust, damped where few such pixels are near) and added to
+   the estimate of its gaps.
 
 With ``leave_one_out`` the fill of date ``t`` uses no observation of ``t`` (steps 1-3 only, from
 the other dates): the prior of the networks (``core.prior_correction``). Otherwise clear pixels
@@ -306,7 +310,7 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
                 trust_power=DEFAULT_TRUST_POWER, scale=1.0, leave_one_out=False, valid=None,
                 never_clear="local", never_clear_radius=DEFAULT_NEVER_CLEAR_RADIUS,
                 darkness=DEFAULT_DARKNESS_WEIGHT, residual_radius=DEFAULT_RESIDUAL_RADIUS,
-                residual_damping=DEFAULT_RESIDUAL_DAMPING, fallback=None,
+                residual_damping=DEFAULT_RESIDUAL_DAMPING, fallback=None, regression=True, origin=(0, 0),
                 return_info=False):
     """Every date gap-filled (dates x bands x rows x cols float32).
 
@@ -316,7 +320,12 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
     which observations exist, default: finite ones), ``'fallback'`` the value ``fallback`` (None:
     NaN, which the file writer turns into nodata). With ``return_info`` also returns a dict with
     ``trust`` (dates x rows x cols: the weight each observation got, 0 = left out), ``screened``
-    (observations left out by the screening) and ``never_clear`` (rows x cols)."""
+    (observations left out by the screening), ``never_clear`` (rows x cols) and ``regressed``
+    (dates x rows x cols in [0, 1]: how much of the date's regression on its neighbours reached each
+    pixel, :mod:`core.date_regression`; 0 where the date had too few clear pixels around).
+    ``regression``: fit that regression on the date's own clear pixels (step 4); ``origin``: the
+    (row, col) of the arrays' first pixel in the whole grid, so that its lattice of cells is the
+    same whatever window of the grid a caller passes."""
     stack, clear = _check(stack, clear)
     if method not in METHODS:
         raise InputError(f"Unknown gap-filling method {method!r}: use one of {', '.join(METHODS)}.")
@@ -347,24 +356,49 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
         stand_in = locally_least_cloudy(stack, clear, np.asarray(valid, dtype=bool), day, holes, never_clear_radius,
                                         scale, darkness)
         out = np.where(holes[:, None], stand_in, out)
+    regressed = np.zeros(clear.shape, dtype=np.float32)
+    unregressed = {}  # dates with stand-ins: their estimate before the regression
+    known = used & np.isfinite(out).all(axis=1)
+    todo = np.flatnonzero(known.reshape(n, -1).any(axis=1) & (~clear).reshape(n, -1).any(axis=1))
+    if regression and todo.size and not leave_one_out:
+        # the date's own trusted clear pixels say how it relates to its neighbours in time
+        # (phenology between dates, haze, sun angle, band by band): a local regression, fitted on
+        # them, applied to its gaps
+        from . import date_regression as dr
+
+        before, after = dr.neighbour_dates(used)
+        for t in todo:
+            if holes[t].any():
+                unregressed[t] = out[t].copy()
+            fitted, regressed[t] = dr.fit_date(stack[t], np.where(holes[t], np.nan, out[t]),
+                                               dr.gather_dates(stack, before[t]), dr.gather_dates(stack, after[t]),
+                                               np.where(known[t] & ~holes[t], trust[t], 0.0), origin=origin,
+                                               scale=scale)
+            out[t] = np.where(holes[t][None], out[t], fitted)
+        del before, after
     if residual_radius and residual_radius > 0 and not leave_one_out:
-        # the date's own trusted clear pixels say how it differs from the temporal estimate
-        # (phenology between dates, haze, sun angle): carry that difference into its gaps
-        known = used & np.isfinite(out).all(axis=1)
-        todo = np.flatnonzero(known.reshape(n, -1).any(axis=1) & (~clear).reshape(n, -1).any(axis=1))
+        # what the date's own trusted clear pixels still differ from the estimate by, smoothed in
+        # space, is carried into its gaps
         if todo.size:
             residual = np.where(known[todo][:, None], stack[todo] - out[todo], 0.0).astype(np.float32)
             weight = np.where(known[todo], trust[todo], 0.0).astype(np.float32)
             correction, share = smooth_residuals(residual, weight, residual_radius)
             damp = share / (share + float(residual_damping)) if residual_damping > 0 else (share > 0)
             out[todo] = out[todo] + correction * damp[:, None]
+            for t, before_regression in unregressed.items():
+                # the regression does not reach the stand-ins: they take the residuals to the
+                # estimate they were made with
+                residual = np.where(known[t][None], stack[t] - before_regression, 0.0).astype(np.float32)
+                correction, share = smooth_residuals(residual[None], weight[list(todo).index(t)][None], residual_radius)
+                damp = share / (share + float(residual_damping)) if residual_damping > 0 else (share > 0)
+                out[t] = np.where(holes[t][None], before_regression + correction[0] * damp[0][None], out[t])
     if not leave_one_out:
         out = np.where(clear[:, None], stack, out)  # observed values stay; trust only picks neighbours
     if fallback is not None:
         out = np.where(np.isnan(out), np.float32(fallback), out)
     out = out.astype(np.float32, copy=False)
     if return_info:
-        return out, {"trust": trust, "screened": screened, "never_clear": ~clear.any(axis=0)}
+        return out, {"trust": trust, "screened": screened, "never_clear": ~clear.any(axis=0), "regressed": regressed}
     return out
 
 
@@ -447,27 +481,42 @@ GAP_BINS = (0.0, 6.0, 12.0, 24.0, 48.0, 96.0, np.inf)
 
 class ErrorModel:
     """Expected squared error (reflectance^2) of a filled pixel as a function of its gap in days,
-    measured on held-out clear pixels of the run's own series (:func:`held_out_error`)."""
+    measured on held-out clear pixels of the run's own series (:func:`held_out_error`), in two
+    regimes: ``values`` where the date's regression on its own clear pixels reached the pixel
+    (part of the date is clear; held-out pixels hidden behind another date's mask), ``whole``
+    where it did not (the date is cloudy all around; held-out pixels of dates left out whole).
+    Without ``whole`` the first curve serves both."""
 
-    def __init__(self, values, pixels, bins=GAP_BINS):
+    def __init__(self, values, pixels, bins=GAP_BINS, whole=None):
         self.bins = np.asarray(bins, dtype=np.float64)
         self.values = np.asarray(values, dtype=np.float64)  # per bin
+        self.whole = self.values if whole is None else np.asarray(whole, dtype=np.float64)
         self.pixels = int(pixels)
 
     @property
     def usable(self):
         return self.pixels > 0 and np.isfinite(self.values).any()
 
-    def expected_square(self, gaps):
-        idx = np.clip(np.searchsorted(self.bins, np.asarray(gaps, dtype=np.float64), side="right") - 1,
-                      0, len(self.values) - 1)
-        return self.values[idx]
+    def bin_of(self, gaps):
+        return np.clip(np.searchsorted(self.bins, np.asarray(gaps, dtype=np.float64), side="right") - 1,
+                       0, len(self.values) - 1)
 
-    def estimate(self, gaps, where):
+    def expected_square(self, gaps, regressed=None):
+        """Per pixel; ``regressed`` (same shape, in [0, 1]): how much of the date's regression
+        reached it (None: all of it)."""
+        idx = self.bin_of(gaps)
+        if regressed is None:
+            return self.values[idx]
+        r = np.clip(np.asarray(regressed, dtype=np.float64), 0.0, 1.0)
+        whole = np.where(np.isfinite(self.whole[idx]), self.whole[idx], self.values[idx])
+        return r * self.values[idx] + (1 - r) * whole
+
+    def estimate(self, gaps, where, regressed=None):
         """Estimated RMSE over the pixels ``where`` (same shape as ``gaps``), NaN when unusable."""
         if not self.usable or not np.any(where):
             return float("nan")
-        return float(np.sqrt(np.mean(self.expected_square(gaps[where]))))
+        r = None if regressed is None else np.asarray(regressed)[where]
+        return float(np.sqrt(np.mean(self.expected_square(np.asarray(gaps)[where], r))))
 
 
 def bin_values(sq_by_date, gaps_by_date, bins):
@@ -502,15 +551,20 @@ def held_out_error(stack, clear, days=None, seed=0, share=0.2, scale=1.0, predic
                    **options):
     """Estimated error of a gap filler on this series, from held-out clear pixels.
 
-    ``predict(stack, clear)`` -> filled dates x bands x rows x cols (default :func:`fill_series`
-    with ``options``). Returns a dict: ``rmse`` (over the held-out pixels), ``rmse_linear``
-    (plain temporal linear interpolation on the same pixels), ``pixels``, and ``model``
-    (an :class:`ErrorModel` that turns the gap of any filled pixel into its expected error); with
-    ``keep_pieces`` also ``pieces`` (per date: squared errors and gaps of its held-out pixels), so
-    that several windows can be pooled into one model."""
+    Two ways of hiding, for the two regimes of :class:`ErrorModel`: (1) for the mostly clear dates,
+    up to ``share`` of the clear pixels hidden behind another date's real mask
+    (:func:`held_out_masks`) and filled from the rest (``predict(stack, clear)`` -> filled dates x
+    bands x rows x cols; default :func:`fill_series` with ``options``); (2) the same dates left out
+    whole: their trusted clear pixels compared with the estimate from the other dates alone
+    (:func:`fill_series` with ``leave_one_out``). Returns a dict: ``rmse`` (over the pixels of 1),
+    ``rmse_whole`` (over those of 2), ``rmse_linear`` (plain temporal linear interpolation on the
+    pixels of 1), ``pixels`` (of 1), and ``model`` (an :class:`ErrorModel` that turns the gap of
+    any filled pixel into its expected error); with ``keep_pieces`` also ``pieces`` (per date:
+    squared errors and gaps of its held-out pixels, for both regimes), so that several windows
+    can be pooled into one model."""
     stack, clear = _check(stack, clear)
     hidden = held_out_masks(clear, seed, share)
-    empty = {"rmse": float("nan"), "rmse_linear": float("nan"), "pixels": 0,
+    empty = {"rmse": float("nan"), "rmse_whole": float("nan"), "rmse_linear": float("nan"), "pixels": 0,
              "model": ErrorModel(np.full(len(GAP_BINS) - 1, np.nan), 0)}
     if not hidden.any():
         return empty
@@ -524,16 +578,32 @@ def held_out_error(stack, clear, days=None, seed=0, share=0.2, scale=1.0, predic
     r, pixels = rmse_on(filled, stack, hidden, scale)
     r_lin, _ = rmse_on(linear, stack, hidden, scale)
     gaps = gap_days(rest, day)
+    sq_by_date, gaps_by_date = _pieces(filled, stack, hidden, gaps, scale)
+    # (2) the dates of (1), left out whole: pixels of theirs in clear surroundings
+    whole_opts = {k: v for k, v in options.items() if k not in ("leave_one_out", "residual_radius", "regression")}
+    alone, info = fill_series(stack, clear, days, scale=scale, leave_one_out=True, residual_radius=0,
+                              return_info=True, **whole_opts)
+    dates = hidden.reshape(hidden.shape[0], -1).any(axis=1)
+    whole_where = (info["trust"] >= 1.0) & dates[:, None, None]
+    r_whole, _ = rmse_on(alone, stack, whole_where, scale)
+    whole_sq, whole_gaps = _pieces(alone, stack, whole_where, gap_days(info["trust"] > 0, day), scale)
+    model = ErrorModel(bin_values(sq_by_date, gaps_by_date, GAP_BINS), pixels,
+                       whole=bin_values(whole_sq, whole_gaps, GAP_BINS))
+    result = {"rmse": r, "rmse_whole": r_whole, "rmse_linear": r_lin, "pixels": pixels, "model": model}
+    if keep_pieces:
+        result["pieces"] = {"sq_by_date": sq_by_date, "gaps_by_date": gaps_by_date,
+                            "whole_sq_by_date": whole_sq, "whole_gaps_by_date": whole_gaps}
+    return result
+
+
+def _pieces(filled, stack, where, gaps, scale):
+    """Per date with pixels in ``where``: their squared errors (mean over bands) and gaps."""
     sq_by_date, gaps_by_date = [], []
     for t in range(stack.shape[0]):
-        h = hidden[t]
+        h = where[t]
         if not h.any():
             continue
         d = (np.clip(np.nan_to_num(filled[t][:, h], nan=0.0), 0, None) - np.clip(stack[t][:, h], 0, None)) / float(scale)
         sq_by_date.append(np.mean(d.astype(np.float64) ** 2, axis=0))
         gaps_by_date.append(gaps[t][h])
-    model = ErrorModel(bin_values(sq_by_date, gaps_by_date, GAP_BINS), pixels)
-    result = {"rmse": r, "rmse_linear": r_lin, "pixels": pixels, "model": model}
-    if keep_pieces:
-        result["pieces"] = {"sq_by_date": sq_by_date, "gaps_by_date": gaps_by_date}
-    return result
+    return sq_by_date, gaps_by_date

@@ -34,13 +34,17 @@ ESTIMATE_SIDE = 96
 _DN_PER_REFLECTANCE = 10000.0
 
 
-def reach(never_clear_local=True):
+def reach(never_clear_local=True, regression=True):
     """Pixels around a pixel that its result depends on: the window overlap that makes the output
-    independent of the windows: the trust box or the stand-in search for pixels never clear, then
-    the residual smoothing's three box passes that carry both further."""
+    independent of the windows: the trust box or the stand-in search for pixels never clear, the
+    cells of the date's regression, then the residual smoothing's three box passes that carry them
+    further."""
+    from .date_regression import reach as regression_reach
+
     smoothing = 3 * gf.DEFAULT_RESIDUAL_RADIUS
     stand_in = gf.DEFAULT_NEVER_CLEAR_RADIUS if never_clear_local else 0
-    return max(gf.DEFAULT_TRUST_RADIUS, stand_in) + smoothing + 1
+    cells = regression_reach() + gf.DEFAULT_TRUST_RADIUS if regression else 0
+    return max(gf.DEFAULT_TRUST_RADIUS, stand_in, cells) + smoothing + 1
 
 
 def output_names(series, folder, suffix=OUTPUT_SUFFIX):
@@ -146,8 +150,9 @@ def _gapfill_masked(s2_paths, mask_paths, output_folder, extent, extent_crs, met
                    never_clear="local" if never_clear == "local" else "fallback")
     overlap = reach(never_clear == "local")
     prefetch = max(int(threads or 1), 1)
-    # per pixel of a window: the stack and about 7 working copies of it (float32), masks, output
-    bytes_pp = n * (bands * (dtype.itemsize + 4 * 8) + 16) + bands * dtype.itemsize
+    # per pixel of a window: the stack and about 7 working copies of it (float32), masks, the
+    # regression's neighbour indexes, output
+    bytes_pp = n * (bands * (dtype.itemsize + 4 * 8) + 20) + bands * dtype.itemsize
     steps = plan_windows(grid.height, grid.width, bytes_pp, memory_mb, overlap=overlap)
     reporter.info(f"Gap filling: {'radial-basis ensemble, sigma ' + ', '.join(f'{s:g}' for s in sigmas) + ' days' if method == 'rbf' else 'linear in time'}; "
                   f"screening of missed clouds {'on' if screen else 'off'}; pixels never clear: "
@@ -185,7 +190,8 @@ def _gapfill_masked(s2_paths, mask_paths, output_folder, extent, extent_crs, met
                     span.step(done)
                 reporter.check_cancelled()
                 data = np.where(valid[:, None], data, np.nan)
-                filled, info = gf.fill_series(data, clear, days, valid=valid, return_info=True, **options)
+                filled, info = gf.fill_series(data, clear, days, valid=valid, return_info=True,
+                                              origin=(win.row_off, win.col_off), **options)
                 inner = (slice(step.inner.row_off, step.inner.row_off + step.inner.height),
                          slice(step.inner.col_off, step.inner.col_off + step.inner.width))
                 core_clear = clear[(slice(None),) + inner]
@@ -200,11 +206,11 @@ def _gapfill_masked(s2_paths, mask_paths, output_folder, extent, extent_crs, met
                     block = _estimate_block(step, win)
                     part = _held_out(data, clear, valid, days, options, block)
                     if part is not None:
-                        estimates.append(part[:2])
-                        hidden_pixels += part[2]
-                        linear_sq += part[3]
-                        own_sq += part[4]
-                        linear_n += part[2]
+                        estimates.append(part[0])
+                        hidden_pixels += part[1]
+                        linear_sq += part[2]
+                        own_sq += part[3]
+                        linear_n += part[1]
                 for t in range(n):
                     values = filled[t][:, inner[0], inner[1]]
                     out = _to_output(values, dtype, nodata)
@@ -218,7 +224,7 @@ def _gapfill_masked(s2_paths, mask_paths, output_folder, extent, extent_crs, met
                     span.step(done)
                     reporter.check_cancelled()
                 if estimate:
-                    _remember_gaps(step, gaps, to_fill, counts)
+                    _remember_gaps(gaps, to_fill, info["regressed"][(slice(None),) + inner], counts)
             model = _pooled_model(estimates, hidden_pixels) if estimate else None
             per_date, run_rmse = _expected_errors(model, counts, n)
             for t, w in enumerate(writers):
@@ -289,8 +295,8 @@ def _estimate_block(step, win):
 
 
 def _held_out(data, clear, valid, days, options, block):
-    """Held-out error pieces of one window block: (squared errors per date, gaps per date,
-    pixels, sum of squared errors of linear interpolation, of the gap filler)."""
+    """Held-out error pieces of one window block: (pieces of both regimes, pixels, sum of squared
+    errors of linear interpolation, of the gap filler)."""
     rs, cs = window_slices(block)
     d, c, v = data[:, :, rs, cs], clear[:, rs, cs], valid[:, rs, cs]
     scale = options["scale"]
@@ -299,47 +305,50 @@ def _held_out(data, clear, valid, days, options, block):
     def predict(stack, rest):
         return gf.fill_series(stack, rest, days, scale=scale, valid=v, **opts)
 
-    result = gf.held_out_error(d, c, days, scale=scale, predict=predict, keep_pieces=True)
+    result = gf.held_out_error(d, c, days, scale=scale, predict=predict, keep_pieces=True, valid=v, **opts)
     if not result["pixels"]:
         return None
-    pieces = result["pieces"]
-    return (pieces["sq_by_date"], pieces["gaps_by_date"], result["pixels"],
-            result["rmse_linear"] ** 2 * result["pixels"], result["rmse"] ** 2 * result["pixels"])
+    return (result["pieces"], result["pixels"], result["rmse_linear"] ** 2 * result["pixels"],
+            result["rmse"] ** 2 * result["pixels"])
 
 
-def _remember_gaps(step, gaps, to_fill, counts):
-    """Keep a histogram of the gaps of the filled pixels per date (enough for the run's estimate)."""
-    hist = counts.setdefault("gap_hist", None)
-    n = gaps.shape[0]
+def _remember_gaps(gaps, to_fill, regressed, counts):
+    """Keep histograms of the gaps of the filled pixels per date, weighted by how much of the date's
+    regression reached them and by how much did not (enough for the run's estimate)."""
     bins = len(gf.GAP_BINS) - 1
-    if hist is None:
-        hist = np.zeros((n, bins), dtype=np.int64)
-        counts["gap_hist"] = hist
+    n = gaps.shape[0]
+    if counts.get("gap_hist") is None:
+        counts["gap_hist"] = np.zeros((n, bins))
+        counts["gap_hist_whole"] = np.zeros((n, bins))
     idx = np.clip(np.searchsorted(np.asarray(gf.GAP_BINS), gaps, side="right") - 1, 0, bins - 1)
     for t in range(n):
         sel = to_fill[t]
         if sel.any():
-            hist[t] += np.bincount(idx[t][sel], minlength=bins)[:bins]
+            r = np.clip(regressed[t][sel].astype(np.float64), 0.0, 1.0)
+            counts["gap_hist"][t] += np.bincount(idx[t][sel], weights=r, minlength=bins)[:bins]
+            counts["gap_hist_whole"][t] += np.bincount(idx[t][sel], weights=1.0 - r, minlength=bins)[:bins]
 
 
 def _pooled_model(estimates, pixels):
-    sq, gaps = [], []
-    for s, g in estimates:
-        sq.extend(s)
-        gaps.extend(g)
-    if not sq:
+    pooled = {}
+    for pieces in estimates:
+        for key, value in pieces.items():
+            pooled.setdefault(key, []).extend(value)
+    if not pooled.get("sq_by_date"):
         return gf.ErrorModel(np.full(len(gf.GAP_BINS) - 1, np.nan), 0)
-    return gf.ErrorModel(gf.bin_values(sq, gaps, gf.GAP_BINS), pixels)
+    whole = gf.bin_values(pooled.get("whole_sq_by_date", []), pooled.get("whole_gaps_by_date", []), gf.GAP_BINS)
+    return gf.ErrorModel(gf.bin_values(pooled["sq_by_date"], pooled["gaps_by_date"], gf.GAP_BINS), pixels,
+                         whole=whole)
 
 
 def _expected_errors(model, counts, n):
     hist = counts.get("gap_hist")
     if model is None or not model.usable or hist is None:
         return [float("nan")] * n, float("nan")
-    per = []
-    for t in range(n):
-        total = hist[t].sum()
-        per.append(float(np.sqrt((hist[t] * model.values).sum() / total)) if total else float("nan"))
-    total = hist.sum()
-    run = float(np.sqrt((hist * model.values[None]).sum() / total)) if total else float("nan")
+    whole_hist = counts["gap_hist_whole"]
+    whole = np.where(np.isfinite(model.whole), model.whole, model.values)
+    sq = hist * model.values[None] + whole_hist * whole[None]
+    weight = hist + whole_hist
+    per = [float(np.sqrt(sq[t].sum() / weight[t].sum())) if weight[t].sum() else float("nan") for t in range(n)]
+    run = float(np.sqrt(sq.sum() / weight.sum())) if weight.sum() else float("nan")
     return per, run
