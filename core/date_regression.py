@@ -117,24 +117,47 @@ def _axis_weights(n, count, offset, cell):
     return i0, i1, f
 
 
-def _interpolate_cells(values, cell, pad, shape, rows=None):
-    """Bilinear interpolation of per-cell values (cells_r x cells_c x ...) placed at the cell
-    centres onto the pixels (rows x cols x ...), for the pixel rows ``rows`` (a slice; all)."""
+def _runs(index):
+    """(start, stop) of the runs of equal values of a non-decreasing integer array."""
+    cuts = np.flatnonzero(np.diff(index)) + 1
+    starts = np.concatenate([[0], cuts])
+    stops = np.concatenate([cuts, [index.size]])
+    return list(zip(starts.tolist(), stops.tolist()))
+
+
+def _apply_cells(coef, features, cell, pad):
+    """Per pixel, the features (F x rows x cols) times the coefficients (cells_r x cells_c x F x B)
+    interpolated bilinearly between the cell centres: bands x rows x cols float64. Computed as the
+    bilinear blend of the four neighbouring cells' predictions (the same thing, since the
+    prediction is linear in the coefficients), block by block between cell centres, so that no
+    per-pixel copy of the coefficients is made."""
+    nf, h, w = features.shape
+    bands = coef.shape[-1]
+    r0, r1, fr = _axis_weights(h, coef.shape[0], pad[0], cell)
+    c0, c1, fc = _axis_weights(w, coef.shape[1], pad[1], cell)
+    out = np.empty((bands, h, w))
+    for ra, rb in _runs(r0):
+        i0, i1 = r0[ra], r1[ra]
+        wr = fr[ra:rb][:, None]
+        for ca, cb in _runs(c0):
+            j0, j1 = c0[ca], c1[ca]
+            wc = fc[ca:cb][None, :]
+            x = features[:, ra:rb, ca:cb].reshape(nf, -1).T                       # pixels x F
+            corners = coef[[i0, i1, i0, i1], [j0, j0, j1, j1]]                     # 4 x F x B
+            weights = np.stack([(1 - wr) * (1 - wc), wr * (1 - wc), (1 - wr) * wc, wr * wc]).reshape(4, -1, 1)
+            blended = (np.matmul(x[None], corners) * weights).sum(axis=0)          # pixels x B
+            out[:, ra:rb, ca:cb] = blended.T.reshape(bands, rb - ra, cb - ca)
+    return out
+
+
+def _interpolate_cells(values, cell, pad, shape):
+    """Bilinear interpolation of per-cell values (cells_r x cells_c) placed at the cell centres
+    onto the pixels (rows x cols)."""
     h, w = shape
     r0, r1, fr = _axis_weights(h, values.shape[0], pad[0], cell)
     c0, c1, fc = _axis_weights(w, values.shape[1], pad[1], cell)
-    if rows is not None:
-        r0, r1, fr = r0[rows], r1[rows], fr[rows]
-    extra = (None,) * (values.ndim - 2)
-    fr = fr[(slice(None), None) + extra]
-    fc = fc[(None, slice(None)) + extra]
-    by_rows = values[r0] * (1 - fr) + values[r1] * fr
-    return by_rows[:, c0] * (1 - fc) + by_rows[:, c1] * fc
-
-
-#: Pixels per chunk when the interpolated coefficients are applied (bounds the memory to about
-#: this many x features x bands float64).
-_CHUNK_PIXELS = 8192
+    by_rows = values[r0] * (1 - fr)[:, None] + values[r1] * fr[:, None]
+    return by_rows[:, c0] * (1 - fc)[None, :] + by_rows[:, c1] * fc[None, :]
 
 
 def fit_date(observed, estimate, before, after, weight, cell=DEFAULT_CELL, reach_cells=DEFAULT_REACH_CELLS,
@@ -172,12 +195,7 @@ def fit_date(observed, estimate, before, after, weight, cell=DEFAULT_CELL, reach
     coef = np.zeros(xy.shape)
     if fitted.any():
         coef[fitted] = np.linalg.solve(system[fitted], xy[fitted])
-    correction = np.empty((bands, h, w))
-    step = max(1, _CHUNK_PIXELS // max(w, 1))
-    for r in range(0, h, step):
-        rows = slice(r, min(h, r + step))
-        pixel_coef = _interpolate_cells(coef, cell, pad, (h, w), rows)           # rows x cols x F x B
-        correction[:, rows] = np.einsum("hwfb,fhw->bhw", pixel_coef, features[:, rows], optimize=True)
+    correction = _apply_cells(coef, features, cell, pad)
     share = _interpolate_cells(fitted.astype(np.float64), cell, pad, (h, w))
     out = (e + correction) / s
     return out.astype(np.float32), share.astype(np.float32)

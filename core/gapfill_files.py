@@ -93,13 +93,14 @@ def _to_output(values, dtype, nodata):
 
 
 def gapfill(s2_paths, mask_paths, output_folder, extent=None, extent_crs=None, method="rbf",
-            sigmas=gf.DEFAULT_SIGMAS, screen=True, never_clear="local", estimate=True,
+            sigmas=gf.DEFAULT_SIGMAS, screen=True, never_clear="local", estimate=True, regression=True,
             memory_mb=DEFAULT_MEMORY_MB, threads=2, reporter=None, cloudmask_settings=None, device="cpu"):
     """Gap-fill every date of the series and write ``<input stem>_gapfilled.tif`` per date.
 
     ``method``: ``rbf`` (ensemble of Gaussian kernels, ``sigmas`` in days) or ``linear``.
     ``screen``: leave out observations that deviate from their neighbours in time (missed
-    clouds). ``never_clear``: ``local`` (pixels clear on no date take the locally least cloudy
+    clouds). ``regression``: learn each date's relation to its neighbours from its own clear pixels
+    (:mod:`core.date_regression`). ``never_clear``: ``local`` (pixels clear on no date take the locally least cloudy
     date) or ``nodata``. Clear pixels keep their observed values; pixels that are nodata on every
     date stay nodata. Without ``mask_paths`` masks are computed with s2cloudless first.
     Returns a dict (outputs in input order, estimated errors, counts, seconds).
@@ -116,12 +117,12 @@ def gapfill(s2_paths, mask_paths, output_folder, extent=None, extent_crs=None, m
     with series_masks(s2_paths, mask_paths, extent, extent_crs, cloudmask_settings, reporter,
                       memory_mb, device) as (masks, stage_reporter):
         return _gapfill_masked(s2_paths, masks, output_folder, extent, extent_crs, method, sigmas, screen,
-                               never_clear, estimate, memory_mb, threads, stage_reporter)
+                               never_clear, estimate, memory_mb, threads, stage_reporter, regression)
 
 
 @bounded_gdal_cache
 def _gapfill_masked(s2_paths, mask_paths, output_folder, extent, extent_crs, method, sigmas, screen,
-                    never_clear, estimate, memory_mb, threads, reporter):
+                    never_clear, estimate, memory_mb, threads, reporter, regression=True):
     clock = Stopwatch()
     series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True)
     n = len(series)
@@ -147,15 +148,16 @@ def _gapfill_masked(s2_paths, mask_paths, output_folder, extent, extent_crs, met
         nodata = float("nan") if series.reference.is_float else 0
     options = dict(method=method, sigmas=sigmas, scale=scale,
                    screen_factor=gf.DEFAULT_SCREEN_FACTOR if screen else 0.0,
-                   never_clear="local" if never_clear == "local" else "fallback")
-    overlap = reach(never_clear == "local")
+                   never_clear="local" if never_clear == "local" else "fallback", regression=bool(regression))
+    overlap = reach(never_clear == "local", bool(regression))
     prefetch = max(int(threads or 1), 1)
     # per pixel of a window: the stack and about 7 working copies of it (float32), masks, the
     # regression's neighbour indexes, output
     bytes_pp = n * (bands * (dtype.itemsize + 4 * 8) + 20) + bands * dtype.itemsize
     steps = plan_windows(grid.height, grid.width, bytes_pp, memory_mb, overlap=overlap)
     reporter.info(f"Gap filling: {'radial-basis ensemble, sigma ' + ', '.join(f'{s:g}' for s in sigmas) + ' days' if method == 'rbf' else 'linear in time'}; "
-                  f"screening of missed clouds {'on' if screen else 'off'}; pixels never clear: "
+                  f"screening of missed clouds {'on' if screen else 'off'}; regression of each date on its "
+                  f"neighbours {'on' if regression else 'off'}; pixels never clear: "
                   f"{'locally least cloudy date' if never_clear == 'local' else 'nodata'}; {len(steps)} window(s) "
                   f"(memory budget {memory_mb:g} MB).")
     readers = series.observation_readers()
@@ -172,7 +174,8 @@ def _gapfill_masked(s2_paths, mask_paths, output_folder, extent, extent_crs, met
             writers = []
             for t, item in enumerate(series.items):
                 tags = {"S2CF_ALGORITHM": "gapfill", "S2CF_SOURCE": item.name, "S2CF_METHOD": method,
-                        "S2CF_SIGMAS": ",".join(f"{s:g}" for s in sigmas), "S2CF_SCREENING": "on" if screen else "off"}
+                        "S2CF_SIGMAS": ",".join(f"{s:g}" for s in sigmas), "S2CF_SCREENING": "on" if screen else "off",
+                        "S2CF_REGRESSION": "on" if regression else "off"}
                 if item.date:
                     tags["ACQUISITION_DATE"] = item.date.isoformat()
                 writers.append(stack.enter_context(_PendingWriter(pending[t], grid, bands, dtype, nodata,

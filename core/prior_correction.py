@@ -3,21 +3,25 @@
 The network (``models.gap_correction_net``) is fitted to the user's own series, as in the paper's
 internal learning, but it starts from the classical answer and learns a correction of it:
 
-- **prior**: for every date, the gap filler's estimate from the *other* dates
-  (:func:`core.gapfill.fill_series` with ``leave_one_out``), so that the network's input never
-  contains the value it is asked for;
-- **simulated clouds**: at every step, clear pixels of the chosen dates are hidden behind the real
-  cloud mask of another date of the series (randomly flipped); the network sees the observed bands
-  where a pixel is visible and the prior elsewhere, with the per-date and static S1 channels (or
-  noise), and its loss is the error on the hidden pixels (weighted by the gap filler's trust in
-  them). At prediction time the real clouds are what is hidden. The network sees one date at a time
-  (dates are the batch), so the temporal part stays the gap filler's and nothing leaks across dates;
+- **prior**: the gap filler's image of every date (:func:`core.gapfill.fill_series`: temporal
+  estimate, the date's regression on its own clear pixels, the spatial step), the result the
+  ``gapfill`` algorithm writes;
+- **simulated clouds**: in ``SIMULATIONS`` configurations, every other few dates hide clear pixels
+  behind the real cloud mask of another date of the series (randomly flipped; each date in two
+  configurations, never two neighbouring dates in one) and the gap filler is run again on what
+  remains. The network sees one date at a time (dates are the batch): the observed bands where a
+  pixel is visible and the gap filler's image elsewhere, the gap filler's image, the per-date and
+  static S1 channels (or noise) and how the date's S1 changed; its loss is the error of the
+  corrected image on the hidden pixels (weighted by the gap filler's trust in them). At prediction
+  time the real clouds are what is hidden;
 - **self-validation**: a fixed share of the clear pixels of the mostly clear dates
-  (:func:`core.gapfill.held_out_masks`) is kept out of the loss and of the visible context. After the
-  fit, the share ``alpha`` in [0, 1] of the correction that minimises their error is applied
-  (least squares, the smaller of the shares asked for by two halves of the held-out dates): where
-  the network did not help, the output is the prior; the held-out errors of the output and of the
-  prior are returned as the run's own estimate;
+  (:func:`core.gapfill.held_out_masks`) is kept out of everything the network and the gap filler
+  see. After the fit, the share ``alpha`` in [0, 1] of the correction that minimises their error is
+  applied (least squares, the smaller of the shares asked for by two halves of the held-out
+  dates): where the network did not help, the output is the gap filler's; the held-out errors of
+  the output and of the gap filler are returned as the run's own estimate. After a third of the
+  steps the held-out pixels are asked once: when they want none of the correction, the fit stops
+  there (``stopped_early``) and the tile is the gap filler's;
 - **averaging**: the weights are averaged over the last part of the steps, so the result does not
   hang on the rounding of the last step (and varies little with the thread count);
 - **warm start**: a fit may start from the averaged weights of a previous tile (``init_state``).
@@ -33,6 +37,8 @@ from .errors import InputError
 
 #: Dates per forward pass at prediction time.
 _PREDICT_BATCH = 4
+#: Simulated-cloud configurations per tile (the gap filler runs once for each).
+SIMULATIONS = 6
 
 
 #: Scale of the S1 change channels (S1 in [0, 1] units; a change of 0.25 becomes 1).
@@ -65,15 +71,43 @@ def s1_change(inputs, paired, trust, days):
     return out
 
 
-def compute_prior(target, clear, valid, days):
-    """(prior dates x bands x rows x cols in [0, 1] without NaN, trust dates x rows x cols)."""
-    prior, info = gf.fill_series(target, clear, days, leave_one_out=True, valid=valid, scale=1.0, residual_radius=0,
-                                 return_info=True)
+def compute_prior(target, clear, valid, days, origin=(0, 0)):
+    """(the gap filler's image of every date from its clear pixels, dates x bands x rows x cols in
+    [0, 1] without NaN; the trust in every observation, dates x rows x cols)."""
+    prior, info = gf.fill_series(target, clear, days, valid=valid, scale=1.0, origin=origin, return_info=True)
     if np.isnan(prior).any():
         mean = np.array([target[:, b][clear].mean() if clear.any() else 0.5 for b in range(target.shape[1])],
                         dtype=np.float32)
         prior = np.where(np.isnan(prior), mean[None, :, None, None], prior)
     return np.clip(prior, 0, 1).astype(np.float32), info["trust"]
+
+
+def simulated_clouds(clear, train, cloudy, rng, configurations=None):
+    """Clear pixels to hide, per configuration (configurations x dates x rows x cols bool): in
+    configuration ``k`` the dates ``t`` with ``t % (configurations // 2) == k % (configurations //
+    2)`` hide their ``train`` pixels behind the real cloud mask of another date (drawn among the dates
+    that are cloudy there, randomly flipped), the others hide nothing, so that a hidden date keeps its
+    neighbours in time as in a real run. Every date is hidden in two configurations."""
+    configurations = int(configurations or SIMULATIONS)
+    n = clear.shape[0]
+    groups = max(1, configurations // 2)
+    hides = np.zeros((configurations,) + clear.shape, dtype=bool)
+    for k in range(configurations):
+        for t in range(n):
+            if t % groups != k % groups or not train[t].any():
+                continue
+            overlap = (cloudy & train[t][None]).reshape(n, -1).sum(axis=1)
+            overlap[t] = 0
+            candidates = np.flatnonzero(overlap > 0)
+            if candidates.size == 0:
+                continue
+            mask = cloudy[int(rng.choice(candidates))]
+            if rng.random() < 0.5:
+                mask = mask[::-1]
+            if rng.random() < 0.5:
+                mask = mask[:, ::-1]
+            hides[k, t] = mask & train[t]
+    return hides
 
 
 def _lr(schedule, step, total):
@@ -83,34 +117,11 @@ def _lr(schedule, step, total):
     return schedule.learning_rate * (f + (1 - f) * 0.5 * (1 + math.cos(math.pi * step / (total - 1))))
 
 
-def spatial_correction(torch, y, prior, weight, radius=gf.DEFAULT_RESIDUAL_RADIUS,
-                       damping=gf.DEFAULT_RESIDUAL_DAMPING, passes=3):
-    """The gap filler's spatial step in torch (as :func:`core.gapfill.smooth_residuals`): the
-    residuals ``y - prior`` of the pixels with ``weight`` > 0 (the visible, trusted ones),
-    smoothed by ``passes`` box filters and damped where few are near; added to the prior."""
-    F = torch.nn.functional
-    if not radius:
-        return prior
-    k = 2 * int(radius) + 1
-    num = (y - prior) * weight[:, None]
-    den = weight[:, None]
-    ones = torch.ones_like(den[:1])
-    for _ in range(passes):
-        num = F.avg_pool2d(num, k, stride=1, padding=int(radius), count_include_pad=True)
-        den = F.avg_pool2d(den, k, stride=1, padding=int(radius), count_include_pad=True)
-        ones = F.avg_pool2d(ones, k, stride=1, padding=int(radius), count_include_pad=True)
-    correction = torch.where(den > 1e-6, num / den.clamp_min(1e-12), torch.zeros_like(num))
-    share = den / ones
-    return prior + correction * (share / (share + damping) if damping > 0 else (share > 0).to(share.dtype))
-
-
-def _network_input(torch, y, prior, visible, trust, extra):
-    """(base image, network input) of a batch of dates: the base is the temporal prior corrected
-    by the visible pixels' residuals; the input is the observed bands where visible (else the
-    base), the visibility, the base and the S1/noise channels."""
+def _network_input(torch, y, base, visible, extra):
+    """The network input of a batch of dates: the observed bands where visible (else the gap
+    filler's image), the visibility, the gap filler's image and the S1/noise channels."""
     vis = visible[:, None].to(y.dtype)
-    base = spatial_correction(torch, y, prior, visible.to(y.dtype) * trust)
-    return base, torch.cat([vis * y + (1 - vis) * base, vis, base, extra], dim=1)
+    return torch.cat([vis * y + (1 - vis) * base, vis, base, extra], dim=1)
 
 
 def _share(r, d):
@@ -131,13 +142,21 @@ def _consistent_share(r, d, dates):
     return min(_share(r[:, half], d[:, half]), _share(r[:, ~half], d[:, ~half]))
 
 
+def _held_out_share(correct, base_held, visible, target, held):
+    """The share of the network's current correction that the held-out pixels ask for."""
+    d = correct(base_held, visible).transpose(1, 0, 2, 3)[:, held]
+    r = (target - base_held).transpose(1, 0, 2, 3)[:, held]
+    return _consistent_share(r, d, np.nonzero(held)[0])
+
+
 def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=None, valid=None,
-                   init_state=None, steps=None, on_step=None, mixed_precision=None, paired=None):
+                   init_state=None, steps=None, on_step=None, mixed_precision=None, paired=None, origin=(0, 0)):
     """Fit the correction network to one tile; returns (prediction dates x bands x rows x cols in
     [0, 1], info dict: alpha, estimated_rmse, estimated_rmse_prior, held_out_pixels, steps,
     state (averaged weights, for a warm start), fit_seconds). ``inputs``: dates x 4 x rows x cols
     (per-date S1 or noise, then the static channels); ``paired``: per date, whether a real S1 image
-    is behind its channels (None: no S1 at all), for the S1 change channels."""
+    is behind its channels (None: no S1 at all), for the S1 change channels; ``origin``: the tile's
+    (row, col) in the whole grid (the gap filler's lattice is anchored there)."""
     from .seq2seq import require_torch
 
     torch = require_torch()
@@ -150,13 +169,18 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
         raise InputError(f"seq2seq: target {target.shape}, clear {clear.shape} and inputs {inputs.shape} do not match.")
     valid = np.ones(clear.shape, dtype=bool) if valid is None else np.asarray(valid, dtype=bool)
     use_amp = (device.type == "cuda") if mixed_precision is None else (bool(mixed_precision) and device.type == "cuda")
-    prior, trust = compute_prior(target, clear, valid, days)
+    total = int(steps if steps is not None else schedule.steps)
+    # the gap filler's image: of the series as it is (the result's base), and the trust it gives
+    prior, trust = compute_prior(target, clear, valid, days, origin)
     inputs = np.concatenate([inputs.astype(np.float32), s1_change(inputs, paired, trust, days)], axis=1)
     held = gf.held_out_masks(clear, seed, share=schedule.holdout) & (trust > 0)
     train = (trust > 0) & ~held
     cloudy = valid & ~clear
     rng = np.random.default_rng([int(seed), 53])
-    total = int(steps if steps is not None else schedule.steps)
+    hides = simulated_clouds(clear, train, cloudy, rng) if total > 0 else np.zeros((0,) + clear.shape, dtype=bool)
+    # ... and with the simulated clouds (and the held-out pixels) hidden: what the network learns from
+    bases = [compute_prior(target, clear & ~held & ~hide, valid, days, origin)[0] for hide in hides]
+    base_held = compute_prior(target, clear & ~held, valid, days, origin)[0] if held.any() else None
 
     torch.manual_seed(int(seed))
     net = build_gap_correction_net(extra_channels(bands) - 2 + inputs.shape[1], bands, schedule.channels)
@@ -164,53 +188,67 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
         net.load_state_dict(init_state)
     net = net.to(device)
     y_all = torch.from_numpy(np.ascontiguousarray(target, dtype=np.float32)).to(device)
-    p_all = torch.from_numpy(prior).to(device)
     x_all = torch.from_numpy(np.ascontiguousarray(inputs, dtype=np.float32)).to(device)
     t_all = torch.from_numpy(np.where(train, trust, 0).astype(np.float32)).to(device)
-    trust_all = torch.from_numpy(trust.astype(np.float32)).to(device)
     clear_t = torch.from_numpy(clear & ~held).to(device)
+    bases_t = [torch.from_numpy(b).to(device) for b in bases]
+    hides_t = [torch.from_numpy(hd).to(device) for hd in hides]
+
+    def correct(base_np, visible_np):
+        """The network's correction of every date, with ``base_np`` as the gap filler's image and
+        ``visible_np`` visible."""
+        out = np.empty(target.shape, dtype=np.float32)
+        vis_all = torch.from_numpy(visible_np).to(device)
+        base_all = torch.from_numpy(base_np).to(device)
+        with torch.no_grad():
+            for a in range(0, n, _PREDICT_BATCH):
+                e = min(n, a + _PREDICT_BATCH)
+                x = _network_input(torch, y_all[a:e], base_all[a:e], vis_all[a:e], x_all[a:e])
+                with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=use_amp):
+                    out[a:e] = net(x).float().cpu().numpy()
+        return out
+
     optimiser = torch.optim.Adam(net.parameters(), lr=schedule.learning_rate)
     averaged, averaged_count = None, 0
     average_start = int(total * (1 - schedule.average_last))
-    candidates = np.flatnonzero(train.reshape(n, -1).any(axis=1))
+    # (configuration, date) pairs with hidden pixels, weighted by how many
+    hidden_counts = hides.reshape(len(hides), n, -1).sum(axis=2) if len(hides) else np.zeros((0, n))
+    pairs = np.argwhere(hidden_counts > 0)
     crop = int(schedule.crop) if schedule.crop else max(h, w)
     ch, cw = min(crop, h), min(crop, w)
     net.train()
     done = 0
+    # early stop: after a third of the steps, how much of the network's correction the held-out
+    # pixels ask for; when they ask for none, the fit stops and the tile is the gap filler's (on the
+    # tuning windows of benchmarks/bench_quality.py a network that had not helped by then did not
+    # help at the end either; it saves two thirds of the time)
+    checks = [total // 3] if held.any() and total >= 3 else []
+    asked = []
+    stopped = False
     for k in range(total):
-        if candidates.size:
-            count = min(int(schedule.batch_dates), candidates.size)
-            weights = train.reshape(n, -1)[candidates].sum(axis=1).astype(np.float64)
-            dates = rng.choice(candidates, count, replace=False, p=weights / weights.sum())
+        if pairs.size:
+            count = min(int(schedule.batch_dates), len(pairs))
+            weights = hidden_counts[pairs[:, 0], pairs[:, 1]].astype(np.float64)
+            chosen = pairs[rng.choice(len(pairs), count, replace=False, p=weights / weights.sum())]
             r0 = int(rng.integers(0, h - ch + 1))
             c0 = int(rng.integers(0, w - cw + 1))
             rs, cs = slice(r0, r0 + ch), slice(c0, c0 + cw)
-            hide = np.zeros((count, ch, cw), dtype=bool)
-            for i, t in enumerate(dates):
-                partner = int(rng.integers(0, n - 1))
-                partner += partner >= t
-                mask = cloudy[partner]
-                if rng.random() < 0.5:
-                    mask = mask[::-1]
-                if rng.random() < 0.5:
-                    mask = mask[:, ::-1]
-                hide[i] = mask[rs, cs] & train[t, rs, cs]
-            if hide.any():
-                for group in optimiser.param_groups:
-                    group["lr"] = _lr(schedule, k, total)
-                idx = torch.from_numpy(dates.astype(np.int64)).to(device)
-                hide_t = torch.from_numpy(hide).to(device)
-                y = y_all[idx][:, :, rs, cs]
-                p = p_all[idx][:, :, rs, cs]
-                visible = clear_t[idx][:, rs, cs] & ~hide_t
-                extra = x_all[idx][:, :, rs, cs]
-                if schedule.input_jitter > 0:
-                    extra = extra.clone()
-                    extra[:, :2] += schedule.input_jitter * torch.randn_like(extra[:, :2])
-                base, x = _network_input(torch, y, p, visible, trust_all[idx][:, rs, cs], extra)
+            for group in optimiser.param_groups:
+                group["lr"] = _lr(schedule, k, total)
+            idx = torch.from_numpy(chosen[:, 1].astype(np.int64)).to(device)
+            y = y_all[idx][:, :, rs, cs]
+            base = torch.stack([bases_t[c][t, :, rs, cs] for c, t in chosen])
+            hide = torch.stack([hides_t[c][t, rs, cs] for c, t in chosen])
+            visible = clear_t[idx][:, rs, cs] & ~hide
+            extra = x_all[idx][:, :, rs, cs]
+            if schedule.input_jitter > 0:
+                extra = extra.clone()
+                extra[:, :2] += schedule.input_jitter * torch.randn_like(extra[:, :2])
+            weight = hide.to(y.dtype) * t_all[idx][:, rs, cs]
+            if float(weight.sum()) > 0:
+                x = _network_input(torch, y, base, visible, extra)
                 with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=use_amp):
                     correction = net(x)
-                weight = hide_t.to(y.dtype) * t_all[idx][:, rs, cs]
                 err = base + correction.float() - y
                 loss = (err * err * weight[:, None]).sum() / (weight.sum() * bands).clamp_min(1e-6)
                 optimiser.zero_grad(set_to_none=True)
@@ -225,42 +263,38 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
                         a.add_((q.detach() - a) / (averaged_count + 1))
                 averaged_count += 1
         done = k + 1
+        if done in checks:
+            net.eval()
+            asked.append(_held_out_share(correct, base_held, clear & ~held, target, held))
+            net.train()
+            if len(asked) == len(checks) and max(asked) == 0.0:
+                stopped = True
         if on_step is not None:
-            on_step(done, total)
-    if averaged is not None:
+            on_step(total if stopped else done, total)
+        if stopped:
+            break
+    if averaged is not None and not stopped:
         with torch.no_grad():
             for a, q in zip(averaged, net.parameters()):
                 q.copy_(a)
     net.eval()
 
-    def predict(visible_np):
-        """(base, network correction) of every date with ``visible_np`` visible."""
-        bases = np.empty(target.shape, dtype=np.float32)
-        out = np.empty(target.shape, dtype=np.float32)
-        vis_all = torch.from_numpy(visible_np).to(device)
-        with torch.no_grad():
-            for a in range(0, n, _PREDICT_BATCH):
-                e = min(n, a + _PREDICT_BATCH)
-                base, x = _network_input(torch, y_all[a:e], p_all[a:e], vis_all[a:e], trust_all[a:e], x_all[a:e])
-                with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=use_amp):
-                    corr = net(x).float()
-                bases[a:e] = base.cpu().numpy()
-                out[a:e] = corr.cpu().numpy()
-        return bases, out
-
-    info = {"held_out_pixels": int(held.sum()), "steps": done}
-    if held.any():
-        base_v, corr_v = predict(clear & ~held)
-        r = (target - base_v).transpose(1, 0, 2, 3)[:, held]       # bands x pixels
+    info = {"held_out_pixels": int(held.sum()), "steps": done, "stopped_early": stopped}
+    if held.any() and stopped:
+        r = (target - base_held).transpose(1, 0, 2, 3)[:, held]
+        alpha = 0.0
+        info["estimated_rmse_prior"] = info["estimated_rmse"] = float(np.sqrt(np.mean(r.astype(np.float64) ** 2)))
+    elif held.any():
+        corr_v = correct(base_held, clear & ~held)
+        r = (target - base_held).transpose(1, 0, 2, 3)[:, held]       # bands x pixels
         d = corr_v.transpose(1, 0, 2, 3)[:, held]
-        alpha = _consistent_share(r, d, np.nonzero(held)[0])
+        alpha = _consistent_share(r, d, np.nonzero(held)[0]) if done else 0.0
         info["estimated_rmse_prior"] = float(np.sqrt(np.mean(r.astype(np.float64) ** 2)))
         info["estimated_rmse"] = float(np.sqrt(np.mean((r.astype(np.float64) - alpha * d) ** 2)))
     else:
-        alpha = float(schedule.alpha_without_validation)
+        alpha = float(schedule.alpha_without_validation) if done else 0.0
         info["estimated_rmse_prior"] = info["estimated_rmse"] = float("nan")
-    base, corr = predict(clear)
-    pred = np.clip(base + alpha * corr, 0, 1)
+    pred = prior if alpha == 0 else np.clip(prior + alpha * correct(prior, clear), 0, 1)
     info["alpha"] = alpha
     info["state"] = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
     info["fit_seconds"] = time.perf_counter() - started

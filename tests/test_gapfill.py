@@ -288,11 +288,12 @@ def test_algorithm_is_registered_with_its_parameters(s2cf_provider):
     alg = QgsApplication.processingRegistry().algorithmById("s2cloudfree:gapfill")
     assert alg is not None and alg.id() == "s2cloudfree:gapfill"
     defs = {d.name(): d for d in alg.parameterDefinitions()}
-    for name in ("S2_LAYERS", "MASK_LAYERS", "EXTENT", "METHOD", "SIGMAS", "SCREEN", "NEVER_CLEAR", "ESTIMATE",
-                 "MEMORY_MB", "THREADS", "OUTPUT_FOLDER"):
+    for name in ("S2_LAYERS", "MASK_LAYERS", "EXTENT", "METHOD", "SIGMAS", "SCREEN", "REGRESSION", "NEVER_CLEAR",
+                 "ESTIMATE", "MEMORY_MB", "THREADS", "OUTPUT_FOLDER"):
         assert name in defs, name
     advanced = {n for n, d in defs.items() if d.flags() & QgsProcessingParameterDefinition.FlagAdvanced}
-    assert {"SIGMAS", "ESTIMATE", "MEMORY_MB", "THREADS"} <= advanced
+    assert {"SIGMAS", "REGRESSION", "ESTIMATE", "MEMORY_MB", "THREADS"} <= advanced
+    assert defs["REGRESSION"].defaultValue() is True
     assert not {"METHOD", "SCREEN", "NEVER_CLEAR"} & advanced
     assert defs["MASK_LAYERS"].flags() & QgsProcessingParameterDefinition.FlagOptional
     assert defs["METHOD"].options()[defs["METHOD"].defaultValue()].startswith("Radial-basis")
@@ -325,8 +326,8 @@ def test_processing_run_on_the_sample(s2cf_provider, sample, tmp_path):
 
 
 def test_processing_options_reach_the_core(s2cf_provider, sample, tmp_path):
-    """METHOD, SIGMAS, SCREEN, NEVER_CLEAR and ESTIMATE: a block cloudy on every date stays nodata
-    with NEVER_CLEAR=1 and is filled with the default."""
+    """METHOD, SIGMAS, SCREEN, REGRESSION, NEVER_CLEAR and ESTIMATE: a block cloudy on every date stays
+    nodata with NEVER_CLEAR=1 and is filled with the default."""
     masks = []
     for path in sample.masks:
         with rasterio.open(path) as ds:
@@ -336,18 +337,20 @@ def test_processing_options_reach_the_core(s2cf_provider, sample, tmp_path):
         with rasterio.open(masks[-1], "w", **profile) as ds:
             ds.write(m, 1)
     common = {"S2_LAYERS": sample.s2, "MASK_LAYERS": masks}
-    linear = _process(dict(common, METHOD=1, SIGMAS="10; 20", SCREEN=False, NEVER_CLEAR=1, ESTIMATE=False,
-                           OUTPUT_FOLDER=str(tmp_path / "linear")))
+    linear = _process(dict(common, METHOD=1, SIGMAS="10; 20", SCREEN=False, REGRESSION=False, NEVER_CLEAR=1,
+                           ESTIMATE=False, OUTPUT_FOLDER=str(tmp_path / "linear")))
     default = _process(dict(common, OUTPUT_FOLDER=str(tmp_path / "default")))
     assert np.isnan(linear["ESTIMATED_RMSE"]) and linear["HELD_OUT_PIXELS"] == 0
     assert default["FILLED_PIXELS"] - linear["FILLED_PIXELS"] == 8 * 20 * 30  # the never-clear block
     with rasterio.open(linear["OUTPUT_LAYERS"][2]) as ds:
         tags, image = ds.tags(), ds.read()
-    assert (tags["S2CF_METHOD"], tags["S2CF_SIGMAS"], tags["S2CF_SCREENING"]) == ("linear", "10,20", "off")
+    assert (tags["S2CF_METHOD"], tags["S2CF_SIGMAS"], tags["S2CF_SCREENING"], tags["S2CF_REGRESSION"]) == \
+        ("linear", "10,20", "off", "off")
     assert "S2CF_ESTIMATED_RMSE" not in tags
     assert (image[:, 10:30, 40:70] == 0).all()                      # nodata: clear on no date
     with rasterio.open(default["OUTPUT_LAYERS"][2]) as ds:
         assert ds.tags()["S2CF_METHOD"] == "rbf" and ds.tags()["S2CF_SCREENING"] == "on"
+        assert ds.tags()["S2CF_REGRESSION"] == "on"
         assert ds.read()[:, 10:30, 40:70].any(axis=0).all()          # the locally least cloudy date
     assert not np.array_equal(image, _read(default["OUTPUT_LAYERS"][2]))
 

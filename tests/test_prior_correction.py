@@ -71,14 +71,32 @@ def test_cloudy_values_never_reach_the_result():
     assert np.array_equal(a, b)
 
 
-def test_prior_of_a_date_does_not_use_that_date():
-    target, clear, inputs, days = _series(seed=3)
-    prior, _ = pc.compute_prior(target, clear, np.ones_like(clear), days)
-    changed = target.copy()
-    changed[4] = np.clip(changed[4] + 0.2, 0, 1)
-    prior2, _ = pc.compute_prior(changed, clear, np.ones_like(clear), days)
-    assert np.array_equal(prior[4], prior2[4])
-    assert not np.array_equal(prior[3], prior2[3])
+def test_simulated_clouds_hide_training_pixels_of_every_date_twice_and_keep_neighbours():
+    target, clear, inputs, days = _series(dates=9, seed=3)
+    trust = gf.observation_trust(clear)
+    train = trust > 0
+    cloudy = ~clear
+    hides = pc.simulated_clouds(clear, train, cloudy, np.random.default_rng(0), configurations=6)
+    assert hides.shape == (6,) + clear.shape
+    assert not (hides & ~train[None]).any()                  # only pixels that are clear and trusted
+    for t in range(9):
+        if (cloudy & train[t][None]).any():
+            assert (hides[:, t].reshape(6, -1).any(axis=1)).sum() == 2, t
+    for k in range(6):                                        # a hidden date keeps its neighbours
+        hidden = np.flatnonzero(hides[k].reshape(9, -1).any(axis=1))
+        assert not np.any(np.diff(hidden) == 1), (k, hidden)
+
+
+def test_held_out_share_stops_a_fit_that_does_not_help():
+    """A network that learns nothing (learning rate 0: its correction stays 0) is stopped after a
+    third of the steps and the result is the gap filler's."""
+    target, clear, inputs, days = _series(seed=6)
+    frozen = dataclasses.replace(SHORT, learning_rate=0.0)
+    with s2s.torch_settings(0, THREADS):
+        pred, info = s2s.fit_predict(target, clear, inputs, frozen, "cpu", 0, days=days, return_info=True)
+    assert info["stopped_early"] and info["steps"] == SHORT.steps // 3
+    assert info["alpha"] == 0.0
+    assert np.array_equal(pred, np.clip(gf.fill_series(target, clear, days), 0, 1))
 
 
 def test_warm_start_from_a_state_and_cancel():
@@ -102,15 +120,3 @@ def test_warm_start_from_a_state_and_cancel():
         with pytest.raises(CancelledError):
             s2s.fit_predict(target, clear, inputs, SHORT, "cpu", 0, days=days, on_step=on_step)
     assert seen == [1, 2, 3]
-
-
-def test_spatial_step_in_torch_matches_the_gap_filler():
-    target, clear, inputs, days = _series(seed=5)
-    prior, trust = pc.compute_prior(target, clear, np.ones_like(clear), days)
-    residual = np.where(clear[:, None], target - prior, 0).astype(np.float32)
-    weight = np.where(clear, trust, 0).astype(np.float32)
-    correction, share = gf.smooth_residuals(residual, weight, gf.DEFAULT_RESIDUAL_RADIUS)
-    expected = prior + correction * (share / (share + gf.DEFAULT_RESIDUAL_DAMPING))[:, None]
-    got = pc.spatial_correction(torch, torch.from_numpy(target), torch.from_numpy(prior),
-                                torch.from_numpy(weight)).numpy()
-    assert np.abs(got - expected).max() < 1e-5
