@@ -94,6 +94,24 @@ class GridReader:
             out[:, r0 - row0:r1 - row0, c0 - col0:c1 - col0] = part
         return out
 
+    def footprint(self, window):
+        """rows x cols bool: which pixels of ``window`` fall on the raster (resampled rasters: where
+        the warp has data)."""
+        from rasterio.windows import Window as RioWindow
+
+        if self._dataset is None:
+            self._open()
+        if self._vrt is not None:
+            rio = RioWindow(window.col_off, window.row_off, window.width, window.height)
+            return self._vrt.read_masks(1, window=rio) > 0
+        row0 = window.row_off + self.offset[0]
+        col0 = window.col_off + self.offset[1]
+        rows = np.arange(row0, row0 + window.height)
+        cols = np.arange(col0, col0 + window.width)
+        inside_r = (rows >= 0) & (rows < self.info.grid.height)
+        inside_c = (cols >= 0) & (cols < self.info.grid.width)
+        return inside_r[:, None] & inside_c[None, :]
+
     def close(self):
         if self._vrt is not None:
             self._vrt.close()

@@ -246,11 +246,15 @@ class RasterSource:
 
 # --------------------------------------------------------------------------- network input
 def network_input(s2_dn, s1_db, valid, config):
-    """T x C x H x W float32 in the ResNet scaling; invalid S2 pixels and missing S1 become 0."""
+    """T x C x H x W float32 in the ResNet scaling; invalid S2 pixels become 0, missing S1 values
+    (NaN) the mean of the valid S1 values of their date and channel in the window."""
     x = s2_to_resnet(s2_dn)
     x[~np.broadcast_to(valid[:, None], x.shape)] = 0.0
     if config["use_s1"]:
-        s1 = np.stack([s1_to_resnet(np.nan_to_num(d, nan=-100.0)) for d in s1_db])
+        from .s1_layers import fill_missing
+
+        # missing S1 (nodata, outside the footprint): the mean of the window's valid values
+        s1 = np.stack([s1_to_resnet(fill_missing(d)[0]) for d in s1_db])
         x = np.concatenate([x, s1], axis=1)
     return np.ascontiguousarray(x, dtype=np.float32)
 
@@ -435,23 +439,17 @@ def select_dates(series, n, selection, stats=None):
     return sorted(order[:n])
 
 
-def _s1_band_indexes(info):
-    names = [str(d or "").strip().upper() for d in info.descriptions]
-    if "VV" in names and "VH" in names:
-        return [names.index("VV") + 1, names.index("VH") + 1]
-    if info.count < 2:
-        raise InputError(f"The {info.label} has {info.count} band(s); S1 layers need VV and VH.")
-    return [1, 2]
-
-
 def open_s1(s1_paths, chosen_items, grid, max_days, reporter):
-    """GridReaders of the S1 layer nearest in date to each chosen S2 date."""
+    """:class:`core.s1_layers.S1Reader` of the S1 layer nearest in date to each chosen S2 date
+    (bands identified, unit detected, nodata as NaN)."""
+    from .s1_layers import S1Reader, open_s1_layer
+
     infos = []
     for k, path in enumerate(s1_paths):
         info = describe_raster(path, role=f"S1 layer {k + 1}")
         if info.date is None:
-            raise InputError(f"The {info.label} has no date (file name or metadata): S1 layers are "
-                             "paired with S2 dates by date.")
+            raise InputError(f"The {info.label} ({info.path}) has no date (file name or metadata): S1 layers "
+                             "are paired with S2 dates by date.")
         infos.append(info)
     if any(item.date is None for item in chosen_items):
         raise InputError("S1 layers are paired with S2 dates by date, but some S2 layers have no date.")
@@ -464,7 +462,8 @@ def open_s1(s1_paths, chosen_items, grid, max_days, reporter):
     reporter.info("Sentinel-1 pairing (nearest date):")
     for line in describe_pairs(chosen_items, infos, pairs):
         reporter.info(line)
-    return [GridReader(infos[k], grid, BILINEAR, bands=_s1_band_indexes(infos[k])) for k in pairs]
+    layers = {k: open_s1_layer(infos[k], reporter) for k in sorted(set(pairs))}
+    return [S1Reader(layers[k], grid) for k in pairs]
 
 
 def _dn_scale(series):

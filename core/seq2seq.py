@@ -85,7 +85,8 @@ class Schedule:
                     f"neighbour) on {self.crop} px crops of {self.batch_dates} dates, learning rate "
                     f"{self.learning_rate:g} with cosine decay to {self.final_lr_fraction:g} x, weights averaged "
                     f"over the last {100 * self.average_last:.0f} % of the steps, {100 * self.holdout:.0f} % of the "
-                    "clear pixels of mostly clear dates held out to decide how much of the correction to keep")
+                    "clear pixels of mostly clear dates held out to decide how much of the correction to keep "
+                    "(the fit stops after a third of the steps when they want none of it)")
         text = (f"preset '{self.name}': {self.passes} pass(es) x {self.steps} Adam step(s) per batch of "
                 f"{self.batch_dates} adjacent dates, learning rate {self.learning_rate:g}, {self.order} order")
         if self.final_lr_fraction < 1:
@@ -203,7 +204,7 @@ def _step_plan(schedule, batches):
 
 def fit_predict(target, clear, inputs, schedule, device="cpu", seed=0, on_step=None, on_pass=None,
                 mixed_precision=None, evaluate_every=None, on_evaluate=None, init_bias=True, days=None,
-                valid=None, return_info=False, init_state=None, steps=None, paired=None):
+                valid=None, return_info=False, init_state=None, steps=None, paired=None, origin=(0, 0)):
     """Fit a network to one tile and predict every date.
 
     Schedules of kind ``prior`` (the default preset) fit the correction of the gap filler's image
@@ -225,7 +226,7 @@ def fit_predict(target, clear, inputs, schedule, device="cpu", seed=0, on_step=N
 
         pred, info = fit_correction(target, clear, inputs, schedule, device, seed, days=days, valid=valid,
                                     init_state=init_state, steps=steps, on_step=on_step,
-                                    mixed_precision=mixed_precision, paired=paired)
+                                    mixed_precision=mixed_precision, paired=paired, origin=origin)
         if on_pass is not None:
             on_pass(0, float("nan"))
         return (pred, info) if return_info else pred
@@ -318,20 +319,22 @@ def _predict(net, x, batches, bands, use_amp):
 # network inputs: Sentinel-1 paired by date, or fixed noise
 
 class S1Series:
-    """The Sentinel-1 layers of a run and, for every S2 date, the index of its S1 partner (or None)."""
+    """The Sentinel-1 layers of a run (:class:`core.s1_layers.S1Layer`) and, for every S2 date, the
+    index of its S1 partner (or None)."""
 
-    def __init__(self, infos, pairs, bands):
-        self.infos = infos
+    def __init__(self, layers, pairs):
+        self.layers = layers
+        self.infos = [layer.info for layer in layers]
         self.pairs = pairs
-        self.bands = bands  # per info: the 1-based (VV, VH) bands
 
     @property
     def paired(self):
         return sum(p is not None for p in self.pairs)
 
     def readers(self, grid):
-        """Per S2 date: a GridReader of its S1 partner (shared between dates) or None."""
-        from .grid_reader import BILINEAR, GridReader
+        """Per S2 date: an :class:`core.s1_layers.S1Reader` of its S1 partner (shared between
+        dates) or None."""
+        from .s1_layers import S1Reader
 
         cache = {}
         out = []
@@ -340,21 +343,9 @@ class S1Series:
                 out.append(None)
                 continue
             if k not in cache:
-                info = self.infos[k]
-                cache[k] = GridReader(info, grid, BILINEAR, bands=self.bands[k],
-                                      fill=float("nan") if info.is_float else info.nodata)
+                cache[k] = S1Reader(self.layers[k], grid)
             out.append(cache[k])
         return out
-
-
-def _s1_bands(info):
-    names = [str(d or "").strip().upper() for d in info.descriptions]
-    if "VV" in names and "VH" in names:
-        return [names.index("VV") + 1, names.index("VH") + 1]
-    if info.count < 2:
-        raise InputError(f"The {info.label} has {info.count} band(s): Sentinel-1 layers need 2 bands, VV and VH "
-                         "(backscatter in dB).")
-    return [1, 2]
 
 
 def open_s1_series(s1_paths, series, max_days=14, reporter=None):
@@ -367,12 +358,14 @@ def open_s1_series(s1_paths, series, max_days=14, reporter=None):
     s1_paths = [p for p in (s1_paths or []) if p]
     if not s1_paths:
         return None
-    infos = []
+    from .s1_layers import open_s1_layer
+
+    infos, layers = [], []
     for k, path in enumerate(s1_paths):
         info = describe_raster(path, role=f"S1 layer {k + 1}")
         info.input_index = k
         infos.append(info)
-    bands = [_s1_bands(info) for info in infos]
+        layers.append(open_s1_layer(info, reporter))
     s2_dates = [item.date for item in series.items]
     s1_dates = [info.date for info in infos]
     if all(s2_dates) and all(s1_dates):
@@ -395,7 +388,7 @@ def open_s1_series(s1_paths, series, max_days=14, reporter=None):
                   f"{len(pairs)} S2 dates paired within {max_days} days:")
     for line in lines:
         reporter.info(line)
-    return S1Series(infos, pairs, bands)
+    return S1Series(layers, pairs)
 
 
 def noise_input(dates, rows, cols, seed, key=(0, 0), channels=INPUT_CHANNELS):
@@ -413,19 +406,13 @@ def read_inputs(s1_readers, window, seed, dates):
     out = noise_input(dates, window.height, window.width, seed, (window.row_off, window.col_off))
     if s1_readers is None:
         return out
+    from .s1_layers import fill_missing
+
     for t, reader in enumerate(s1_readers):
         if reader is None:
             continue
-        db = reader.read(window).astype(np.float32)
-        if reader.info.nodata is not None and not np.isnan(reader.info.nodata):
-            db[db == np.float32(reader.info.nodata)] = np.nan
-        unit = s1_to_unit(np.nan_to_num(db, nan=-25.0))
-        bad = ~np.isfinite(db)
-        if bad.any():
-            for c in range(INPUT_CHANNELS):
-                good = unit[c][~bad[c]]
-                unit[c][bad[c]] = float(good.mean()) if good.size else 0.5
-        out[t] = unit
+        db, _ = fill_missing(reader.read(window))
+        out[t] = s1_to_unit(db)
     return out
 
 
@@ -563,7 +550,7 @@ def reconstruct(data, clear, inputs, schedule=DEFAULT_PRESET, device="cpu", seed
                                      seed + tile.index, on_step=on_step, days=days,
                                      valid=None if valid is None else valid[:, rs, cs], return_info=True,
                                      init_state=state, steps=schedule.total_steps(n, warm=state is not None),
-                                     paired=paired)
+                                     paired=paired, origin=(win.row_off, win.col_off))
             state = info.get("state")
             if infos is not None:
                 infos.append(info)
@@ -745,7 +732,7 @@ def seq2seq(s2_paths, mask_paths, output_folder, s1_paths=None, extent=None, ext
                                              on_step=on_step, on_pass=None if schedule.kind == "prior" else on_pass,
                                              mixed_precision=mixed_precision, days=days, valid=valid,
                                              return_info=True, init_state=state, steps=tile_steps,
-                                             paired=paired if s1 else None)
+                                             paired=paired if s1 else None, origin=(win.row_off, win.col_off))
                     state = info.get("state")
                     if info.get("held_out_pixels"):
                         k = info["held_out_pixels"]
@@ -755,7 +742,9 @@ def seq2seq(s2_paths, mask_paths, output_folder, s1_paths=None, extent=None, ext
                         stats["alphas"].append(info["alpha"])
                         reporter.info(f"  tile {tile.index + 1}/{len(tiles)}: estimated RMSE {info['estimated_rmse']:.4f} "
                                       f"(prior {info['estimated_rmse_prior']:.4f}) on {k:,} held-out clear pixels; "
-                                      f"{100 * info['alpha']:.0f} % of the network's correction kept.")
+                                      f"{100 * info['alpha']:.0f} % of the network's correction kept"
+                                      + (f" (stopped after {info['steps']} steps: the held-out pixels wanted none of "
+                                         "it; this tile is the gap filler's)." if info.get("stopped_early") else "."))
                     done += tile_steps
                     stats["fit_seconds"] += time.perf_counter() - started
                 rs, cs = window_slices(win)

@@ -33,8 +33,7 @@ import numpy as np
 
 from .dependencies import require
 from .errors import CancelledError, InputError
-from .grid_reader import BILINEAR, GridReader
-from .normalization import s1_to_resnet, s2_to_resnet
+from .normalization import s2_to_resnet
 from .reporting import ConsoleReporter, Reporter, Stopwatch
 from .s1_pairing import DEFAULT_MAX_DAYS, pair_nearest
 from .validity import valid_pixels
@@ -92,12 +91,10 @@ def _augment(rng, arrays):
 
 
 def _make_input(s2_dn, s1_db, valid, use_s1):
-    x = s2_to_resnet(s2_dn)
-    x[~np.broadcast_to(valid[:, None], x.shape)] = 0.0
-    if use_s1:
-        s1 = np.stack([s1_to_resnet(np.nan_to_num(d, nan=-100.0)) for d in s1_db])
-        x = np.concatenate([x, s1], axis=1)
-    return x.astype(np.float32)
+    """The network input of a sample, as inference makes it (:func:`core.seq2point.network_input`)."""
+    from .seq2point import network_input
+
+    return network_input(s2_dn, s1_db, valid, {"use_s1": bool(use_s1)})
 
 
 class SeriesData:
@@ -145,13 +142,13 @@ class SeriesData:
     # -- set-up -----------------------------------------------------------------
     def _open_s1(self, s1_paths, reporter):
         from .raster_info import describe_raster
-        from .seq2point import _s1_band_indexes
+        from .s1_layers import S1Reader, open_s1_layer
 
         infos = [describe_raster(p, role=f"S1 layer {k + 1}") for k, p in enumerate(s1_paths)]
         if any(i.date is None for i in infos) or any(d is None for d in self.dates):
             raise InputError("S1 layers are paired with S2 dates by date: every S1 and S2 layer needs a date.")
         self.s1_pair = pair_nearest(self.dates, [i.date for i in infos], self.settings.max_days)
-        self.s1_readers = [GridReader(i, self.grid, BILINEAR, bands=_s1_band_indexes(i)) for i in infos]
+        self.s1_readers = [S1Reader(open_s1_layer(i, reporter), self.grid) for i in infos]
         unpaired = sum(1 for k in self.s1_pair if k is None)
         reporter.info(f"S1 pairing: {len(self.dates) - unpaired} of {len(self.dates)} S2 dates have an S1 "
                       f"date within {self.settings.max_days} days"

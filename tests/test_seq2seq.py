@@ -378,7 +378,7 @@ def test_bad_inputs(small_sample, tmp_path):
         s2s.seq2seq(small_sample.s2[:1], small_sample.masks[:1], str(tmp_path / "o"), preset=TINY)
     with pytest.raises(InputError, match="DEVICE"):
         s2s.seq2seq(small_sample.s2, small_sample.masks, str(tmp_path / "o"), preset=TINY, device="tpu")
-    with pytest.raises(InputError, match="2 bands"):
+    with pytest.raises(InputError, match="has 1 band: Sentinel-1 layers need VV and VH"):
         s2s.seq2seq(small_sample.s2, small_sample.masks, str(tmp_path / "o"), preset=TINY,
                     s1_paths=small_sample.masks)
     # an input named like an output in the output folder is never overwritten
