@@ -460,10 +460,11 @@ def run_benchmark(s2_paths, mask_paths, output_folder, s1_paths=None, truth_path
     Returns a dict: ``html``, ``json``, ``folder``, ``device``, ``protocols`` (rows per protocol).
     Nothing is left in ``output_folder`` when the run fails or is cancelled.
     """
-    from .series_masks import series_masks
+    from .series_masks import CloudMaskSettings, series_masks
 
     reporter = reporter or Reporter()
     options = (options or BenchmarkOptions()).check()
+    harmonize = (cloudmask_settings or CloudMaskSettings()).harmonize
     if not output_folder:
         raise InputError("No output folder was given.")
     output_folder = os.path.abspath(str(output_folder))
@@ -482,7 +483,7 @@ def run_benchmark(s2_paths, mask_paths, output_folder, s1_paths=None, truth_path
         with series_masks(s2_paths, mask_paths, extent, extent_crs, cloudmask_settings, reporter,
                           None, "cpu", share=25.0) as (masks, stage):
             result = _benchmark(s2_paths, masks, bool(mask_paths), staging, s1_paths, truth_paths, extent,
-                                extent_crs, options, stage)
+                                extent_crs, options, stage, harmonize)
         for name in os.listdir(staging):
             destination = os.path.join(output_folder, name)
             if os.path.isdir(destination) and not os.path.islink(destination):
@@ -500,13 +501,14 @@ def run_benchmark(s2_paths, mask_paths, output_folder, s1_paths=None, truth_path
 
 
 def _benchmark(s2_paths, mask_paths, masks_given, folder, s1_paths, truth_paths, extent, extent_crs,
-               options, reporter):
+               options, reporter, harmonize="auto"):
     from . import evaluation_protocol as ep
     from .time_series import open_time_series
 
     clock = Stopwatch()
     started = _now()
-    series = open_time_series(s2_paths, mask_paths, extent, extent_crs, Reporter(), require_masks=True)
+    series = open_time_series(s2_paths, mask_paths, extent, extent_crs, Reporter(), require_masks=True,
+                              harmonize=harmonize)
     grid, names = series.grid, list(series.output_bands)
     need = benchmark_memory_mb(len(series), len(names), grid.pixels, bool(s1_paths))
     if need > options.memory_mb:
@@ -548,7 +550,7 @@ def _benchmark(s2_paths, mask_paths, masks_given, folder, s1_paths, truth_paths,
 
     reporter.set_progress(1.0)
     arrays = ep.load_series(s2_paths, mask_paths, s1_paths or None, extent, extent_crs, options.max_days,
-                            reporter, options.seed)
+                            reporter, options.seed, harmonize)
     reporter.check_cancelled()
     reporter.set_progress(5.0)
     input_index = {item.name: item.input_index for item in series.items}

@@ -46,7 +46,6 @@ Windowed coarse processing equals whole-scene coarse processing (same blocks, sa
 interpolation).
 """
 
-import datetime as _dt
 import math
 import os
 import re
@@ -55,7 +54,6 @@ from contextlib import ExitStack
 import numpy as np
 
 from .bands import L1C_BANDS, band_layout
-from .dates import acquisition_date
 from .dependencies import require
 from .errors import InputError, MissingDependencyError
 from .gdal_environment import bounded_gdal_cache
@@ -74,9 +72,6 @@ DEFAULT_AVERAGE_OVER = 4
 DEFAULT_DILATION_SIZE = 2
 MASK_CLEAR, MASK_CLOUD, MASK_NODATA = 0, 1, 255
 QUANTIFICATION_VALUE = 10000.0
-#: Processing baseline 04.00 (products from 25 January 2022) adds this to every DN.
-HARMONIZE_OFFSET_DN = 1000.0
-BASELINE_04_DATE = _dt.date(2022, 1, 25)
 RESOLUTIONS = ("native", 20, 60, 160)
 #: Native pixel size assumed when the raster's CRS does not give one in metres.
 ASSUMED_NATIVE_M = 10.0
@@ -219,8 +214,9 @@ def _postprocess(cv2, prob, threshold, average_over, dilation_size):
 class _Input:
     """How one raster is read: its classifier band indexes, scale, offset and nodata."""
 
-    def __init__(self, dataset, path, reporter, input_scale, harmonize):
+    def __init__(self, dataset, path, reporter, input_scale, harmonize, clip=True):
         self.path = path
+        self.clip = bool(clip)
         layout = band_layout(dataset.descriptions, dataset.count)
         self.layout = layout
         tags = {}
@@ -292,47 +288,16 @@ class _Input:
         return "dn"
 
     def _offset(self, dataset, harmonize, reporter):
-        choice = str(harmonize if harmonize is not None else "auto").lower()
-        if choice in ("true", "1", "yes"):
-            choice = "on"
-        if choice in ("false", "0", "no"):
-            choice = "off"
-        if choice not in ("auto", "on", "off"):
-            raise InputError(f"harmonize must be 'auto', 'on' or 'off', not {harmonize!r}.")
-        if choice == "on":
-            reporter.info(f"Harmonize on: {HARMONIZE_OFFSET_DN:g} DN removed before classification "
-                          "(processing baseline 04.00 and later).")
-            return HARMONIZE_OFFSET_DN
-        if choice == "off":
-            return 0.0
-        tags = self.tags
-        for key in ("RADIO_ADD_OFFSET", "BOA_ADD_OFFSET"):
-            if key in tags:
-                try:
-                    value = float(tags[key].split()[0])
-                except ValueError:
-                    continue
-                reporter.info(f"Harmonize (auto): metadata {key} = {value:g}; {abs(value):g} DN removed "
-                              "before classification." if value else f"Harmonize (auto): metadata {key} = 0; nothing removed.")
-                return abs(value)
-        if "PROCESSING_BASELINE" in tags:
-            match = re.search(r"(\d+)(?:\.(\d+))?", tags["PROCESSING_BASELINE"])
-            if match:
-                major = int(match.group(1))
-                if major >= 4:
-                    reporter.info(f"Harmonize (auto): processing baseline {tags['PROCESSING_BASELINE']} carries a "
-                                  f"+{HARMONIZE_OFFSET_DN:g} DN offset; it is removed before classification.")
-                    return HARMONIZE_OFFSET_DN
-                reporter.info(f"Harmonize (auto): processing baseline {tags['PROCESSING_BASELINE']} has no offset.")
-                return 0.0
-        date, _source = acquisition_date(self.path, dataset.tags())
-        note = ""
-        if date is not None and date >= BASELINE_04_DATE:
-            note = (f" It was acquired on {date.isoformat()}, after {BASELINE_04_DATE.isoformat()}: if its DN "
-                    f"still carry the +{HARMONIZE_OFFSET_DN:g} offset of processing baseline 04.00, set harmonize to 'on'.")
-        reporter.info("Harmonize (auto): no processing baseline or offset in the metadata, so no offset is "
-                      "removed." + note)
-        return 0.0
+        """DN removed before classification (the processing-baseline offset; shared rule of
+        core.baseline_offset, the sign as the metadata gives it)."""
+        from .baseline_offset import layer_offset
+        from .raster_info import describe_raster
+
+        offset = layer_offset(describe_raster(self.path, "S2 layer"), harmonize, self.read_indexes)
+        removed = offset.removed_dn
+        reporter.info(f"Processing baseline offset: {f'{removed:g} DN removed before classification' if removed else 'none removed'} "
+                      f"({offset.reason}).")
+        return removed
 
     def reflectance(self, raw):
         """float32 reflectance (10 x rows x cols) and validity of a block read from the file."""
@@ -356,6 +321,9 @@ class _Input:
         elif self.offset_dn:
             values -= np.float32(self.offset_dn / QUANTIFICATION_VALUE)
             np.maximum(values, np.float32(0), out=values)
+        if self.clip:
+            # as SEN12MS-CR-TS prepares its inputs: reflectance above 1 (DN 10000) is clipped
+            np.minimum(values, np.float32(1.0), out=values)
         return values, valid
 
 
@@ -452,20 +420,22 @@ def compute_cloud_mask(path, mask_path, probability_path=None, threshold=DEFAULT
                        average_over=DEFAULT_AVERAGE_OVER, dilation_size=DEFAULT_DILATION_SIZE,
                        extent_bounds=None, extent_crs=None, input_scale="auto", harmonize="auto",
                        resolution="native", memory_mb=DEFAULT_MEMORY_MB, reporter=None, engine="auto",
-                       device="cpu", threads=None):
+                       device="cpu", threads=None, clip_reflectance=True):
     """Cloud mask (and optionally probability) of a Sentinel-2 L1C raster, window by window.
 
     Writes ``mask_path`` (uint8 GeoTIFF: 1 = cloud, 0 = clear, 255 = nodata) and, when given,
     ``probability_path`` (float32, NaN at nodata). At native resolution the result is identical
     to ``S2PixelCloudDetector(threshold, all_bands=True, average_over, dilation_size)`` run on
-    the whole raster (cropped to ``extent_bounds``) divided by 10000. See the module docstring
-    for windows, nodata and the coarser ``resolution`` option.
+    the whole raster (cropped to ``extent_bounds``) divided by 10000 and, with
+    ``clip_reflectance`` (the default, as SEN12MS-CR-TS prepares its inputs), clipped at 1; without
+    it, to the package run on the unclipped values. See the module docstring for windows, nodata
+    and the coarser ``resolution`` option.
 
     ``extent_bounds``: (left, bottom, right, top) in ``extent_crs`` (default: the raster's CRS).
     ``input_scale``: 'auto' (integers are DN; floats are reflectance unless their median is
-    above 50), 'dn' or 'reflectance'. ``harmonize``: 'auto' (from PROCESSING_BASELINE or
-    RADIO_ADD_OFFSET/BOA_ADD_OFFSET metadata, else off), 'on' (remove 1000 DN, or 0.1 from
-    reflectance input, clipped at 0) or 'off'. ``engine``/``device``/``threads``: see :class:`core.tree_engine.TreeEngine`.
+    above 50), 'dn' or 'reflectance'. ``harmonize``: 'auto' (the rule of :mod:`core.baseline_offset`:
+    RADIO_ADD_OFFSET/BOA_ADD_OFFSET or PROCESSING_BASELINE metadata, else the acquisition date and
+    the values), 'on' (remove 1000 DN, or 0.1 from reflectance input, clipped at 0) or 'off'. ``engine``/``device``/``threads``: see :class:`core.tree_engine.TreeEngine`.
 
     Returns a dict: cloud_fraction (clouds / valid pixels; NaN when none is valid),
     valid_pixels, cloud_pixels, nodata_pixels, engine_used, engine_fallbacks, input_scale,
@@ -489,7 +459,7 @@ def compute_cloud_mask(path, mask_path, probability_path=None, threshold=DEFAULT
     from rasterio.windows import Window as RioWindow
 
     with _open(path) as dataset:
-        source = _Input(dataset, str(path), reporter, input_scale, harmonize)
+        source = _Input(dataset, str(path), reporter, input_scale, harmonize, clip_reflectance)
         full_grid = Grid.of_dataset(dataset)
         grid = full_grid
         row0 = col0 = 0

@@ -66,7 +66,7 @@ class SeriesArrays:
 
 
 def load_series(s2_paths, mask_paths, s1_paths=None, extent=None, extent_crs=None, max_days=14,
-                reporter=None, seed=0):
+                reporter=None, seed=0, harmonize="auto"):
     """Read a series (and its S1 partners) over the region of interest into :class:`SeriesArrays`."""
     from .grid_reader import iter_observations
     from .seq2seq import open_s1_series, read_inputs, series_scale
@@ -74,7 +74,8 @@ def load_series(s2_paths, mask_paths, s1_paths=None, extent=None, extent_crs=Non
     from .windows import Window
 
     reporter = reporter or Reporter()
-    series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True)
+    series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True,
+                              harmonize=harmonize)
     grid = series.grid
     window = Window(0, 0, grid.height, grid.width)
     scale = series_scale(series)

@@ -24,7 +24,7 @@ from .gdal_environment import bounded_gdal_cache
 from .grid_reader import ReaderPool, iter_observations
 from .raster_writer import GeoTiffWriter, check_output_path
 from .reporting import ProgressSpan, Reporter, Stopwatch
-from .series_masks import series_masks
+from .series_masks import series_masks, with_harmonize
 from .time_series import open_time_series, output_descriptions
 from .windows import DEFAULT_MEMORY_MB, Window, plan_windows, window_slices
 
@@ -94,7 +94,8 @@ def _to_output(values, dtype, nodata):
 
 def gapfill(s2_paths, mask_paths, output_folder, extent=None, extent_crs=None, method="rbf",
             sigmas=gf.DEFAULT_SIGMAS, screen=True, never_clear="local", estimate=True, regression=True,
-            memory_mb=DEFAULT_MEMORY_MB, threads=2, reporter=None, cloudmask_settings=None, device="cpu"):
+            memory_mb=DEFAULT_MEMORY_MB, threads=2, reporter=None, cloudmask_settings=None, device="cpu",
+            harmonize="auto"):
     """Gap-fill every date of the series and write ``<input stem>_gapfilled.tif`` per date.
 
     ``method``: ``rbf`` (ensemble of Gaussian kernels, ``sigmas`` in days) or ``linear``.
@@ -114,17 +115,18 @@ def gapfill(s2_paths, mask_paths, output_folder, extent=None, extent_crs=None, m
     if not sigmas or not all(np.isfinite(s) and s > 0 for s in sigmas):
         raise InputError(f"The kernel widths (SIGMAS) must be positive numbers of days (got {sigmas}).")
     output_folder = prepare_output_folder(output_folder)
-    with series_masks(s2_paths, mask_paths, extent, extent_crs, cloudmask_settings, reporter,
-                      memory_mb, device) as (masks, stage_reporter):
+    with series_masks(s2_paths, mask_paths, extent, extent_crs, with_harmonize(cloudmask_settings, harmonize),
+                      reporter, memory_mb, device) as (masks, stage_reporter):
         return _gapfill_masked(s2_paths, masks, output_folder, extent, extent_crs, method, sigmas, screen,
-                               never_clear, estimate, memory_mb, threads, stage_reporter, regression)
+                               never_clear, estimate, memory_mb, threads, stage_reporter, regression, harmonize)
 
 
 @bounded_gdal_cache
 def _gapfill_masked(s2_paths, mask_paths, output_folder, extent, extent_crs, method, sigmas, screen,
-                    never_clear, estimate, memory_mb, threads, reporter, regression=True):
+                    never_clear, estimate, memory_mb, threads, reporter, regression=True, harmonize="auto"):
     clock = Stopwatch()
-    series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True)
+    series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True,
+                              harmonize=harmonize)
     n = len(series)
     if n < 2:
         raise InputError("Gap filling needs a time series: give at least 2 S2 layers.")
@@ -175,7 +177,7 @@ def _gapfill_masked(s2_paths, mask_paths, output_folder, extent, extent_crs, met
             for t, item in enumerate(series.items):
                 tags = {"S2CF_ALGORITHM": "gapfill", "S2CF_SOURCE": item.name, "S2CF_METHOD": method,
                         "S2CF_SIGMAS": ",".join(f"{s:g}" for s in sigmas), "S2CF_SCREENING": "on" if screen else "off",
-                        "S2CF_REGRESSION": "on" if regression else "off"}
+                        "S2CF_REGRESSION": "on" if regression else "off", **series.offset_tags()}
                 if item.date:
                     tags["ACQUISITION_DATE"] = item.date.isoformat()
                 writers.append(stack.enter_context(_PendingWriter(pending[t], grid, bands, dtype, nodata,

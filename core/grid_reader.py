@@ -134,16 +134,22 @@ class Observation:
 
 
 class ObservationReader:
-    """Reads S2 windows with their masks (mask optional) and works out clear pixels."""
+    """Reads S2 windows with their masks (mask optional) and works out clear pixels; the processing
+    baseline offset of the layer (``offset``) is removed from its valid pixels."""
 
-    def __init__(self, index, s2_reader, mask_reader=None):
+    def __init__(self, index, s2_reader, mask_reader=None, offset=None):
         self.index = index
         self.s2 = s2_reader
         self.mask = mask_reader
+        self.offset = offset  # core.baseline_offset.LayerOffset or None
 
     def read(self, window):
         data = self.s2.read(window)
         valid = valid_pixels(data, self.s2.info.nodata)
+        if self.offset:
+            from .baseline_offset import remove_offset
+
+            data = remove_offset(data, valid, self.offset, self.s2.info.nodata)
         if self.mask is None:
             clear = valid
         else:

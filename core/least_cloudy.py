@@ -1,18 +1,19 @@
-"""The least-cloudy baseline: the date with the smallest cloud coverage, forwarded unchanged."""
+"""The least-cloudy baseline: the date with the smallest cloud coverage, forwarded unchanged (but for
+the processing-baseline offset, removed as from every layer)."""
 
 from .clear_statistics import clear_statistics, least_cloudy_position
 from .gdal_environment import bounded_gdal_cache
 from .grid_reader import BILINEAR, GridReader
 from .raster_writer import GeoTiffWriter, check_output_path
 from .reporting import ProgressSpan, Reporter, Stopwatch
-from .series_masks import series_masks
+from .series_masks import series_masks, with_harmonize
 from .time_series import open_time_series
 from .windows import DEFAULT_MEMORY_MB, plan_windows
 
 
 def least_cloudy(s2_paths, mask_paths, output_path, extent=None, extent_crs=None,
                  memory_mb=DEFAULT_MEMORY_MB, threads=2, reporter=None, cloudmask_settings=None,
-                 device="cpu"):
+                 device="cpu", harmonize="auto"):
     """Write the least cloudy date of the series, cropped to the region of interest.
 
     Without ``mask_paths``, masks are computed with s2cloudless (``cloudmask_settings``,
@@ -22,17 +23,18 @@ def least_cloudy(s2_paths, mask_paths, output_path, extent=None, extent_crs=None
     """
     reporter = reporter or Reporter()
     check_output_path(output_path, list(s2_paths or []) + list(mask_paths or []))
-    with series_masks(s2_paths, mask_paths, extent, extent_crs, cloudmask_settings, reporter,
-                      memory_mb, device) as (masks, stage_reporter):
+    with series_masks(s2_paths, mask_paths, extent, extent_crs, with_harmonize(cloudmask_settings, harmonize),
+                      reporter, memory_mb, device) as (masks, stage_reporter):
         return _least_cloudy_of_masked_series(s2_paths, masks, output_path, extent, extent_crs,
-                                              memory_mb, threads, stage_reporter)
+                                              memory_mb, threads, stage_reporter, harmonize)
 
 
 @bounded_gdal_cache
 def _least_cloudy_of_masked_series(s2_paths, mask_paths, output_path, extent, extent_crs,
-                                   memory_mb, threads, reporter):
+                                   memory_mb, threads, reporter, harmonize="auto"):
     clock = Stopwatch()
-    series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True)
+    series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True,
+                              harmonize=harmonize)
     check_output_path(output_path, series.paths())
     for line in series.describe():
         reporter.info(line)
@@ -54,6 +56,14 @@ def _least_cloudy_of_masked_series(s2_paths, mask_paths, output_path, extent, ex
                          series.band_count * series.dtype.itemsize * 2, memory_mb)
     span = ProgressSpan(reporter, 70.0, 100.0, len(steps))
     tags = dict(item.tags)
+    if series.offsets[best]:
+        # the values written have lost the offset: the source's decoding offsets no longer apply
+        for key in list(tags):
+            if key.upper().endswith("ADD_OFFSET"):
+                tags[key] = "0"
+        reporter.info(f"The processing-baseline offset ({series.offsets[best].removed_dn:g} DN) is removed from "
+                      f"{item.name} as it is copied: the output is on the pre-2022 scale.")
+    tags.update(series.offset_tags())
     tags.update(S2CF_ALGORITHM="leastcloudy", S2CF_SOURCE=item.name,
                 S2CF_CLOUD_COVERAGE=f"{stats[best].cloud_coverage:.6f}")
     if item.date:
@@ -64,7 +74,7 @@ def _least_cloudy_of_masked_series(s2_paths, mask_paths, output_path, extent, ex
         with GeoTiffWriter(output_path, series.grid, series.band_count, item.dtype, item.nodata,
                            descriptions, tags) as writer:
             for n, step in enumerate(steps, start=1):
-                writer.write(reader.read(step.core), step.core)
+                writer.write(series.remove_offset(best, reader.read(step.core)), step.core)
                 span.step(n)
     finally:
         reader.close()

@@ -12,7 +12,7 @@ from .errors import InputError
 from .grid_reader import ReaderPool, iter_observations
 from .raster_writer import GeoTiffWriter, check_output_path
 from .reporting import ProgressSpan, Reporter, Stopwatch
-from .series_masks import series_masks
+from .series_masks import series_masks, with_harmonize
 from .time_series import open_time_series, output_descriptions
 from .validity import valid_pixels
 from .windows import DEFAULT_MEMORY_MB, plan_windows
@@ -82,7 +82,7 @@ def _to_dtype(mean, dtype):
 
 def mosaic(s2_paths, mask_paths, output_path, count_path=None, extent=None, extent_crs=None,
            fallback="nodata", memory_mb=DEFAULT_MEMORY_MB, threads=2, reporter=None,
-           cloudmask_settings=None, device="cpu"):
+           cloudmask_settings=None, device="cpu", harmonize="auto"):
     """Write the per-pixel mean of the clear observations of the series.
 
     ``fallback`` says what pixels that are clear on no date get: ``nodata``, ``constant``
@@ -91,7 +91,8 @@ def mosaic(s2_paths, mask_paths, output_path, count_path=None, extent=None, exte
     rounded to nearest). ``count_path``, when given, receives the number of clear
     observations per pixel (uint16). Without ``mask_paths``, masks are computed with
     s2cloudless (``cloudmask_settings``, default 0.4 / 4 / 2) for the region of interest
-    first. Returns a dict of summary figures.
+    first. ``harmonize``: the processing-baseline offset rule (:mod:`core.baseline_offset`).
+    Returns a dict of summary figures.
     """
     if fallback not in FALLBACKS:
         raise InputError(f"Unknown fallback {fallback!r}: use one of {', '.join(FALLBACKS)}.")
@@ -102,17 +103,18 @@ def mosaic(s2_paths, mask_paths, output_path, count_path=None, extent=None, exte
         if os.path.realpath(count_path) == os.path.realpath(output_path):
             raise InputError("OUTPUT and OUTPUT_COUNT must be different files.")
         check_output_path(count_path, inputs)
-    with series_masks(s2_paths, mask_paths, extent, extent_crs, cloudmask_settings, reporter,
-                      memory_mb, device) as (masks, stage_reporter):
+    with series_masks(s2_paths, mask_paths, extent, extent_crs, with_harmonize(cloudmask_settings, harmonize),
+                      reporter, memory_mb, device) as (masks, stage_reporter):
         return _mosaic_of_masked_series(s2_paths, masks, output_path, count_path, extent, extent_crs,
-                                        fallback, memory_mb, threads, stage_reporter)
+                                        fallback, memory_mb, threads, stage_reporter, harmonize)
 
 
 @bounded_gdal_cache
 def _mosaic_of_masked_series(s2_paths, mask_paths, output_path, count_path, extent, extent_crs,
-                             fallback, memory_mb, threads, reporter):
+                             fallback, memory_mb, threads, reporter, harmonize="auto"):
     clock = Stopwatch()
-    series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True)
+    series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True,
+                              harmonize=harmonize)
     for line in series.describe():
         reporter.info(line)
 
@@ -137,7 +139,8 @@ def _mosaic_of_masked_series(s2_paths, mask_paths, output_path, count_path, exte
     readers = series.observation_readers()
     span = ProgressSpan(reporter, start, 100.0, len(steps) * len(readers))
     nodata = _output_nodata(series)
-    tags = {"S2CF_ALGORITHM": "mosaic", "S2CF_FALLBACK": fallback, "S2CF_DATES": len(series.items)}
+    tags = {"S2CF_ALGORITHM": "mosaic", "S2CF_FALLBACK": fallback, "S2CF_DATES": len(series.items),
+            **series.offset_tags()}
     if series.dated:
         tags["S2CF_FIRST_DATE"] = series.items[0].date.isoformat()
         tags["S2CF_LAST_DATE"] = series.items[-1].date.isoformat()

@@ -13,7 +13,7 @@ from .grid import Grid
 class RasterInfo:
     """Static description of one raster file (nothing of its pixels is read)."""
 
-    def __init__(self, path, role, count, dtype, nodata, grid, descriptions, tags, block_shape):
+    def __init__(self, path, role, count, dtype, nodata, grid, descriptions, tags, block_shape, band_tags=None):
         self.path = path
         self.role = role
         self.count = count
@@ -22,6 +22,7 @@ class RasterInfo:
         self.grid = grid
         self.descriptions = descriptions
         self.tags = tags
+        self.band_tags = band_tags or {}  # the first band's metadata (offsets of some products sit there)
         self.block_shape = block_shape
         self.layout = band_layout(descriptions, count)
         self.date, self.date_source = acquisition_date(path, tags)
@@ -69,6 +70,7 @@ def describe_raster(path, role="layer"):
                     grid=Grid.of_dataset(ds),
                     descriptions=list(ds.descriptions),
                     tags=ds.tags(),
+                    band_tags=ds.tags(1),
                     block_shape=ds.block_shapes[0] if ds.block_shapes else (256, 256),
                 )
     except InputError:

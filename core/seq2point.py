@@ -222,17 +222,21 @@ class ArraySource:
 class RasterSource:
     """Tiles read from the selected S2 layers (and their S1 layers) on the reference grid."""
 
-    def __init__(self, s2_readers, s1_readers, dn_scale):
+    def __init__(self, s2_readers, s1_readers, dn_scale, offsets=None):
         self.s2 = s2_readers
         self.s1 = s1_readers
         self.dn_scale = dn_scale
+        self.offsets = offsets or [None] * len(s2_readers)  # processing-baseline offsets, removed as read
         self.height, self.width = s2_readers[0].grid.height, s2_readers[0].grid.width
 
     def read(self, window):
+        from .baseline_offset import remove_offset
+
         s2, valid = [], []
-        for reader in self.s2:
+        for reader, offset in zip(self.s2, self.offsets):
             data = reader.read(window)
             valid.append(valid_pixels(data, reader.info.nodata))
+            data = remove_offset(data, valid[-1], offset, reader.info.nodata)
             s2.append(data.astype(np.float32) * self.dn_scale)
         s1 = None
         if self.s1:
@@ -527,7 +531,7 @@ def _to_output(dn, dtype, nodata, dn_scale, nodata_pixels):
 def seq2point(s2_paths, output_path, model, s1_paths=None, mask_paths=None, extent=None,
               extent_crs=None, selection="first", max_days=DEFAULT_MAX_DAYS, device="auto",
               tile_size=0, overlap=DEFAULT_OVERLAP, memory_mb=None, precision="auto", threads=2,
-              registry_file=None, reporter=None):
+              registry_file=None, reporter=None, harmonize="auto"):
     """Write the cloud-free image that the seq2point model predicts from the series.
 
     ``model``: a checkpoint file or a registry name (:mod:`models.registry`). ``selection``:
@@ -551,7 +555,7 @@ def seq2point(s2_paths, output_path, model, s1_paths=None, mask_paths=None, exte
     if selection == "least_cloudy" and not mask_paths:
         raise InputError("SELECTION=least_cloudy needs the cloud masks (MASK_LAYERS), one per S2 layer.")
 
-    series = open_time_series(s2_paths, mask_paths or None, extent, extent_crs, reporter)
+    series = open_time_series(s2_paths, mask_paths or None, extent, extent_crs, reporter, harmonize=harmonize)
     check_output_path(output_path, series.paths() + s1_paths)
     torch_device = resolve_torch_device(device)
     checkpoint = resolve_model(model, registry_file=registry_file, reporter=reporter)
@@ -586,7 +590,7 @@ def seq2point(s2_paths, output_path, model, s1_paths=None, mask_paths=None, exte
     s2_readers = [GridReader(series.items[k], series.grid, BILINEAR, bands=band_plan[k]) for k in chosen]
     s1_readers = open_s1(s1_paths, items, series.grid, max_days, reporter) if config["use_s1"] else []
     dn_scale = _dn_scale(series)
-    source = RasterSource(s2_readers, s1_readers, dn_scale)
+    source = RasterSource(s2_readers, s1_readers, dn_scale, [series.offsets[k] for k in chosen])
 
     budget = memory_budget_mb(torch_device, memory_mb)
     tile, batch = choose_tiling(config, torch_device, budget, tile_size, overlap,
@@ -606,7 +610,7 @@ def seq2point(s2_paths, output_path, model, s1_paths=None, mask_paths=None, exte
     tags = {"S2CF_ALGORITHM": "seq2point", "S2CF_MODEL": os.path.basename(checkpoint),
             "S2CF_ARCHITECTURE": config.get("architecture", "crtsnet"),
             "S2CF_INPUT_DATES": ",".join(i.date_text() for i in items),
-            "S2CF_SELECTION": selection}
+            "S2CF_SELECTION": selection, **series.offset_tags()}
     engine = _Engine(net, config, torch_device, precision, reporter)
     span = ProgressSpan(reporter, 10.0 if stats else 0.0, 100.0, n_tiles)
     counts = {"nodata": 0}

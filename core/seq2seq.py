@@ -624,7 +624,8 @@ class _Accumulator:
 def seq2seq(s2_paths, mask_paths, output_folder, s1_paths=None, extent=None, extent_crs=None, device="auto",
             preferred_device=None, seed=0, preset=DEFAULT_PRESET, passes=None, steps=None, learning_rate=None,
             batch_dates=None, tile_size=DEFAULT_TILE_SIZE, tile_overlap=DEFAULT_TILE_OVERLAP, max_days=14,
-            raw_output=False, memory_mb=512, threads=None, mixed_precision=None, reporter=None):
+            raw_output=False, memory_mb=512, threads=None, mixed_precision=None, reporter=None,
+            cloudmask_settings=None, harmonize="auto"):
     """Fit the internal-learning network to the series and write a cloud-free GeoTIFF per date.
 
     Outputs go to ``output_folder`` as ``<input stem>_cloudfree.tif``, on the reference grid, with
@@ -632,17 +633,35 @@ def seq2seq(s2_paths, mask_paths, output_folder, s1_paths=None, extent=None, ext
     unless ``raw_output``; pixels that are nodata on every date stay nodata. Regions larger than
     ``tile_size`` are fitted tile by tile (overlap ``tile_overlap``, cosine-blended seams). All files
     are written under temporary names and renamed only when every date is complete; on cancel or
-    error nothing is left. Returns a dict (outputs in input order, device, schedule, seconds, ...).
+    error nothing is left. Without ``mask_paths``, masks are computed with s2cloudless
+    (``cloudmask_settings``) for the region first. ``harmonize``: the processing-baseline offset
+    rule (:mod:`core.baseline_offset`). Returns a dict (outputs in input order, device, schedule,
+    seconds, ...).
     """
+    from .series_masks import series_masks, with_harmonize
+
+    reporter = reporter or Reporter()
+    make_schedule(preset, passes, steps, learning_rate, batch_dates)  # a bad schedule fails before any mask
+    with series_masks(s2_paths, mask_paths, extent, extent_crs, with_harmonize(cloudmask_settings, harmonize),
+                      reporter, None, "cpu", share=20.0) as (masks, stage_reporter):
+        return _seq2seq_masked(s2_paths, masks, output_folder, s1_paths, extent, extent_crs, device,
+                               preferred_device, seed, preset, passes, steps, learning_rate, batch_dates, tile_size,
+                               tile_overlap, max_days, raw_output, memory_mb, threads, mixed_precision,
+                               stage_reporter, harmonize)
+
+
+def _seq2seq_masked(s2_paths, mask_paths, output_folder, s1_paths, extent, extent_crs, device, preferred_device,
+                    seed, preset, passes, steps, learning_rate, batch_dates, tile_size, tile_overlap, max_days,
+                    raw_output, memory_mb, threads, mixed_precision, reporter, harmonize):
     from .device import describe_device, resolve_device
     from .grid_reader import iter_observations
     from .raster_writer import GeoTiffWriter, check_output_path
     from .time_series import open_time_series, output_descriptions
     from .windows import plan_windows, window_slices
 
-    reporter = reporter or Reporter()
     clock = Stopwatch()
-    series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True)
+    series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True,
+                              harmonize=harmonize)
     if len(series) < 2:
         raise InputError("Sequence-to-sequence cloud removal needs a time series: give at least 2 S2 layers.")
     if not output_folder:
@@ -773,6 +792,7 @@ def seq2seq(s2_paths, mask_paths, output_folder, s1_paths=None, extent=None, ext
             temp = os.path.join(folder, f".{base}.s2cf-pending.tif")
             pending.append((temp, final))
             tags = dict(estimate_tags)
+            tags.update(series.offset_tags())
             tags.update({"S2CF_ALGORITHM": "seq2seq", "S2CF_SOURCE": item.name,
                     "S2CF_INPUT": "S1" if s1 and s1.pairs[t] is not None else "noise",
                     "S2CF_SCHEDULE": schedule.name, "S2CF_SEED": seed, "S2CF_DEVICE": str(torch_device),

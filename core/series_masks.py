@@ -16,6 +16,15 @@ class CloudMaskSettings:
     threshold: float = 0.4
     average_over: int = 4
     dilation_size: int = 2
+    #: processing-baseline offset rule (core.baseline_offset), as for the series itself
+    harmonize: str = "auto"
+
+
+def with_harmonize(settings, harmonize):
+    """``settings`` (None: the defaults) with the series' processing-baseline rule."""
+    from dataclasses import replace
+
+    return replace(settings or CloudMaskSettings(), harmonize=harmonize or "auto")
 
 
 def _mask_names(s2_paths):
@@ -42,7 +51,7 @@ def _compute_into(folder, names, s2_paths, extent, extent_crs, settings, reporte
         result = compute_cloud_mask(
             path, mask_path, threshold=settings.threshold, average_over=settings.average_over,
             dilation_size=settings.dilation_size, extent_bounds=extent, extent_crs=extent_crs,
-            reporter=stage, device=device, threads=threads, **kwargs)
+            harmonize=settings.harmonize, reporter=stage, device=device, threads=threads, **kwargs)
         reporter.info(f"  {os.path.basename(path)}: {100 * result['cloud_fraction']:.2f} % cloud "
                       f"({result['engine_used']} engine)")
         paths.append(mask_path)

@@ -16,13 +16,15 @@ class TimeSeries:
     given order. ``items[k].input_index`` is the 0-based position in the input list.
     """
 
-    def __init__(self, items, masks, grid, band_indexes, output_bands, dated):
+    def __init__(self, items, masks, grid, band_indexes, output_bands, dated, offsets=None):
         self.items = items
         self.masks = masks
         self.grid = grid
         self.band_indexes = band_indexes  # per item: 1-based file bands, in output band order
         self.output_bands = output_bands
         self.dated = dated
+        # per item: core.baseline_offset.LayerOffset, removed from its values as they are read
+        self.offsets = offsets or [None] * len(items)
 
     def __len__(self):
         return len(self.items)
@@ -50,8 +52,25 @@ class TimeSeries:
             mask = None
             if self.masks[k] is not None:
                 mask = GridReader(self.masks[k], self.grid, NEAREST, bands=[1], fill=255)
-            readers.append(ObservationReader(k, s2, mask))
+            readers.append(ObservationReader(k, s2, mask, self.offsets[k]))
         return readers
+
+    def remove_offset(self, k, data):
+        """``data`` read from item ``k`` (file dtype) with its processing-baseline offset removed."""
+        offset = self.offsets[k]
+        if not offset:
+            return data
+        from .baseline_offset import remove_offset
+        from .validity import valid_pixels
+
+        return remove_offset(data, valid_pixels(data, self.items[k].nodata), offset, self.items[k].nodata)
+
+    def offset_tags(self):
+        """GeoTIFF tags of the S2 products of this series: their values are on the pre-2022 scale."""
+        from .baseline_offset import OUTPUT_TAG, OUTPUT_TAG_TEXT
+
+        removed = sum(1 for o in self.offsets if o)
+        return {OUTPUT_TAG: OUTPUT_TAG_TEXT, "S2CF_OFFSET_REMOVED_FROM": f"{removed} of {len(self.items)} inputs"}
 
     def describe(self):
         """Log lines: the grid and every date with its source."""
@@ -64,6 +83,10 @@ class TimeSeries:
             text = f"  {k + 1:3d}. {item.date_text()}{source}: {item.name}"
             if mask is not None:
                 text += f"  mask: {mask.name}"
+            offset = self.offsets[k]
+            if offset is not None and (offset or not offset.reason.startswith("acquired")):
+                text += (f"  [{offset.removed_dn:g} DN removed: " if offset else "  [no offset removed: ") \
+                    + offset.reason + "]"
             lines.append(text)
         return lines
 
@@ -145,12 +168,16 @@ def _intersects(a, b):
 
 
 def open_time_series(s2_paths, mask_paths=None, extent=None, extent_crs=None, reporter=None,
-                     require_masks=False, required_bands=None):
+                     require_masks=False, required_bands=None, harmonize="auto"):
     """Describe the S2 layers (and masks), order them by date and build the reference grid.
 
     ``extent`` is (xmin, ymin, xmax, ymax) in ``extent_crs`` (WKT, 'EPSG:n' or a rasterio
-    CRS; None: the first layer's CRS). Raises InputError for anything unusable.
+    CRS; None: the first layer's CRS). ``harmonize``: how the processing-baseline 04.00 offset
+    is found for each layer ('auto', 'on', 'off'; :mod:`core.baseline_offset`); it is removed as
+    the layers are read. Raises InputError for anything unusable.
     """
+    from .baseline_offset import normalise_choice, series_offsets
+
     from .reporting import Reporter
 
     reporter = reporter or Reporter()
@@ -227,8 +254,13 @@ def open_time_series(s2_paths, mask_paths=None, extent=None, extent_crs=None, re
     items = [items[k] for k in order]
     masks = [masks[k] for k in order]
     plans = [plans[k] for k in order]
-    series = TimeSeries(items, masks, grid, plans, names, dated)
-    return series
+    choice = normalise_choice(harmonize)
+    offsets = series_offsets(items, choice, plans)
+    removed = sum(1 for o in offsets if o)
+    if removed:
+        reporter.info(f"Processing baseline 04.00 offset removed from {removed} of {len(items)} S2 layers as they "
+                      f"are read (HARMONIZE {choice}): every value is on the pre-2022 scale.")
+    return TimeSeries(items, masks, grid, plans, names, dated, offsets)
 
 
 def output_descriptions(series):

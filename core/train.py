@@ -71,6 +71,7 @@ class TrainSettings:
     dataset_region: str = "all"
     cache_mb: float = 1024.0
     network: dict = field(default_factory=dict)  # features / blocks_2d / blocks_3d overrides
+    harmonize: str = "auto"  # processing-baseline offset rule (core.baseline_offset)
 
 
 # --------------------------------------------------------------------------- samples
@@ -108,7 +109,8 @@ class SeriesData:
 
         reporter = reporter or Reporter()
         self.settings = settings
-        series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True)
+        series = open_time_series(s2_paths, mask_paths, extent, extent_crs, reporter, require_masks=True,
+                                  harmonize=getattr(settings, "harmonize", "auto"))
         self.series = series
         self.grid = series.grid
         self.bands = list(series.output_bands)

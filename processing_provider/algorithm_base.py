@@ -35,6 +35,18 @@ COMPUTED_MASKS_HELP = (
     "Without MASK_LAYERS, masks are computed for the region of interest with s2cloudless "
     "(the Level-1C bands B01 B02 B04 B05 B08 B8A B09 B10 B11 B12 are needed). ") + CLOUDMASK_SETTINGS_HELP
 THREADS = "THREADS"
+HARMONIZE = "HARMONIZE"
+HARMONIZE_OPTIONS = (("auto", "Automatic: metadata, else acquisition date and values"),
+                     ("on", "Remove the 1000 DN offset from every layer"),
+                     ("off", "Use the values as they are"))
+HARMONIZE_HELP = (
+    "Products of processing baseline 04.00 and later (acquired from 25 January 2022) carry a +1000 DN "
+    "offset. HARMONIZE (advanced) removes it as each layer is read, so that a series spanning the change "
+    "is on one scale: 'auto' (default) takes the offset from the metadata (RADIO_ADD_OFFSET / "
+    "BOA_ADD_OFFSET, or the processing baseline), else assumes none before 25 January 2022, else "
+    "removes it when the layer has no value below 1000 DN in any band (already harmonised products, "
+    "as Earth Engine and Sentinel Hub deliver them, keep their values); the log says per layer what "
+    "was done. Outputs are on the pre-2022 scale (GeoTIFF tag S2CF_DN_SCALE).")
 
 
 class FeedbackReporter:
@@ -89,6 +101,20 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterExtent(
             EXTENT, "Region of interest (default: the first Sentinel-2 layer)", optional=True))
 
+    def add_harmonize_parameter(self):
+        """HARMONIZE (advanced): the processing-baseline 04.00 offset rule."""
+        from qgis.core import QgsProcessingParameterEnum
+
+        self.add_advanced_parameter(QgsProcessingParameterEnum(
+            HARMONIZE, "Processing baseline 04.00 offset (+1000 DN)", [t for _, t in HARMONIZE_OPTIONS],
+            defaultValue=0))
+
+    def harmonize(self, parameters, context):
+        """'auto', 'on' or 'off' from HARMONIZE ('auto' when the algorithm has no such parameter)."""
+        if HARMONIZE not in parameters or parameters.get(HARMONIZE) in (None, ""):
+            return "auto"
+        return HARMONIZE_OPTIONS[self.parameterAsEnum(parameters, HARMONIZE, context)][0]
+
     def add_cloudmask_parameters(self, advanced):
         """THRESHOLD, AVERAGE_OVER and DILATION_SIZE (s2cloudless post-processing)."""
         parameters = (
@@ -111,7 +137,8 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
         return CloudMaskSettings(
             threshold=self.parameterAsDouble(parameters, THRESHOLD, context),
             average_over=self.parameterAsInt(parameters, AVERAGE_OVER, context),
-            dilation_size=self.parameterAsInt(parameters, DILATION_SIZE, context))
+            dilation_size=self.parameterAsInt(parameters, DILATION_SIZE, context),
+            harmonize=self.harmonize(parameters, context))
 
     def add_device_parameter(self, advanced=False):
         parameter = QgsProcessingParameterString(

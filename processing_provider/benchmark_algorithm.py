@@ -104,6 +104,7 @@ class BenchmarkAlgorithm(S2CloudFreeAlgorithm):
         self.addParameter(QgsProcessingParameterString(
             MODEL, "seq2point model (checkpoint file or registry name; optional)", optional=True))
         self.add_device_parameter()
+        self.add_harmonize_parameter()
         self.addParameter(QgsProcessingParameterEnum(
             PROTOCOLS, "Protocols", [label for _, label in PROTOCOL_OPTIONS], allowMultiple=True,
             defaultValue=list(range(len(PROTOCOL_OPTIONS)))))

@@ -2,6 +2,7 @@
 
 from qgis.core import (
     QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
@@ -9,22 +10,26 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
 )
 
-from .algorithm_base import CLOUDMASK_SETTINGS_HELP, EXTENT, S2CloudFreeAlgorithm
+from .algorithm_base import (
+    CLOUDMASK_SETTINGS_HELP,
+    EXTENT,
+    HARMONIZE,
+    HARMONIZE_HELP,
+    HARMONIZE_OPTIONS,
+    S2CloudFreeAlgorithm,
+)
 
 INPUT = "INPUT"
 OUTPUT_MASK = "OUTPUT_MASK"
 OUTPUT_PROBABILITY = "OUTPUT_PROBABILITY"
 CLOUD_FRACTION = "CLOUD_FRACTION"
 INPUT_SCALE = "INPUT_SCALE"
-HARMONIZE = "HARMONIZE"
+CLIP_REFLECTANCE = "CLIP_REFLECTANCE"
 RESOLUTION = "RESOLUTION"
 
 INPUT_SCALES = (("auto", "Detect (integers: digital numbers; floats: reflectance)"),
                 ("dn", "Digital numbers (reflectance x 10000)"),
                 ("reflectance", "Reflectance (0 to 1)"))
-HARMONIZE_OPTIONS = (("auto", "From the product metadata (processing baseline 04.00+)"),
-                     ("on", "Remove the 1000 DN offset"),
-                     ("off", "Do not remove an offset"))
 RESOLUTIONS = (("native", "Native (exact)"), (20, "20 m (approximation)"), (60, "60 m (approximation)"),
                (160, "160 m (approximation)"))
 
@@ -50,11 +55,13 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
             "order, or any band set whose band descriptions name them. The classifier was trained "
             "on Level-1C; Level-2A input runs with a warning but its probabilities are not reliable.\n\n"
             "Advanced: INPUT_SCALE (digital numbers or reflectance; detected by default); HARMONIZE "
-            "removes the +1000 DN offset of products of processing baseline 04.00 and later "
-            "(acquired from 25 January 2022; 'auto' reads it from the metadata when the file carries "
-            "it); RESOLUTION computes probabilities on area-averaged bands at 20, 60 or 160 m and "
+            "removes the +1000 DN offset of products of processing baseline 04.00 and later (rule "
+            "below); CLIP_REFLECTANCE (on by default) clips reflectance above 1 (DN 10000) before "
+            "classification, as SEN12MS-CR-TS prepares its inputs (off: exactly as the s2cloudless "
+            "package on the unclipped values; on the real test scene 308 of 438,272 pixels have such "
+            "values, the probability of 297 changes by at most 0.005 and no mask pixel changes); RESOLUTION computes probabilities on area-averaged bands at 20, 60 or 160 m and "
             "resamples them back (much faster on whole tiles, but an approximation: only native is "
-            "exact); DEVICE 'cuda' runs the tree evaluation on the GPU."
+            "exact); DEVICE 'cuda' runs the tree evaluation on the GPU.\n\n" + HARMONIZE_HELP
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
@@ -65,8 +72,10 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
         advanced = [
             QgsProcessingParameterEnum(INPUT_SCALE, "Input values are", [t for _, t in INPUT_SCALES],
                                        defaultValue=0),
-            QgsProcessingParameterEnum(HARMONIZE, "Processing baseline 04.00 offset",
+            QgsProcessingParameterEnum(HARMONIZE, "Processing baseline 04.00 offset (+1000 DN)",
                                        [t for _, t in HARMONIZE_OPTIONS], defaultValue=0),
+            QgsProcessingParameterBoolean(CLIP_REFLECTANCE, "Clip reflectance above 1 before classification "
+                                          "(as SEN12MS-CR-TS)", defaultValue=True),
             QgsProcessingParameterEnum(RESOLUTION, "Processing resolution", [t for _, t in RESOLUTIONS],
                                        defaultValue=0),
         ]
@@ -99,7 +108,9 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
             average_over=settings.average_over, dilation_size=settings.dilation_size,
             extent_bounds=extent, extent_crs=extent_crs,
             input_scale=INPUT_SCALES[self.parameterAsEnum(parameters, INPUT_SCALE, context)][0],
-            harmonize=HARMONIZE_OPTIONS[self.parameterAsEnum(parameters, HARMONIZE, context)][0],
+            harmonize=self.harmonize(parameters, context),
+            clip_reflectance=self.parameterAsBool(parameters, CLIP_REFLECTANCE, context)
+            if CLIP_REFLECTANCE in parameters else True,
             resolution=RESOLUTIONS[self.parameterAsEnum(parameters, RESOLUTION, context)][0],
             memory_mb=memory_mb, threads=threads, device=device, reporter=reporter)
         reporter.info(f"Tree engine: {result['engine_used']} on {device}.")

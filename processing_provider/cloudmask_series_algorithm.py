@@ -44,6 +44,7 @@ class CloudMaskSeriesAlgorithm(S2CloudFreeAlgorithm):
         self.addParameter(QgsProcessingParameterExtent(
             EXTENT, "Region of interest (default: each whole raster)", optional=True))
         self.add_device_parameter(advanced=True)
+        self.add_harmonize_parameter()
         self.add_performance_parameters()
         self.addParameter(QgsProcessingParameterFolderDestination(OUTPUT_FOLDER, "Output folder for the masks"))
         self.addOutput(QgsProcessingOutputMultipleLayers(MASK_LAYERS, "Cloud masks"))

@@ -11,7 +11,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .algorithm_base import COMPUTED_MASKS_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
+from .algorithm_base import COMPUTED_MASKS_HELP, HARMONIZE_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
 
 METHOD = "METHOD"
 SIGMAS = "SIGMAS"
@@ -110,7 +110,7 @@ class GapFillAlgorithm(S2CloudFreeAlgorithm):
             "GeoTIFF tags (S2CF_ESTIMATED_RMSE for the date, S2CF_ESTIMATED_RMSE_RUN for the run). The "
             "estimate tends to be conservative (it over-estimates the error more often than not). "
             "ESTIMATE (advanced) can switch it off. FILLED_PIXELS counts the filled pixel-dates.\n\n"
-        ) + COMPUTED_MASKS_HELP
+        ) + COMPUTED_MASKS_HELP + "\n\n" + HARMONIZE_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.add_series_parameters(masks_optional=True)
@@ -129,6 +129,7 @@ class GapFillAlgorithm(S2CloudFreeAlgorithm):
         self.add_advanced_parameter(QgsProcessingParameterBoolean(
             ESTIMATE, "Estimate the error from held-out clear pixels", defaultValue=True))
         self.add_cloudmask_parameters(advanced=True)
+        self.add_harmonize_parameter()
         self.add_performance_parameters()
         self.addParameter(QgsProcessingParameterFolderDestination(OUTPUT_FOLDER, "Output folder"))
         self.addOutput(QgsProcessingOutputMultipleLayers(OUTPUT_LAYERS, "Gap-filled images (input order)"))
@@ -154,7 +155,8 @@ class GapFillAlgorithm(S2CloudFreeAlgorithm):
             never_clear=NEVER_CLEAR_OPTIONS[self.parameterAsEnum(parameters, NEVER_CLEAR, context)][0],
             estimate=self.parameterAsBool(parameters, ESTIMATE, context),
             memory_mb=memory_mb, threads=threads, reporter=reporter,
-            cloudmask_settings=self.cloudmask_settings(parameters, context))
+            cloudmask_settings=self.cloudmask_settings(parameters, context),
+            harmonize=self.harmonize(parameters, context))
         return {OUTPUT_FOLDER: result["output_folder"], OUTPUT_LAYERS: result["outputs"],
                 ESTIMATED_RMSE: result["estimated_rmse"], HELD_OUT_PIXELS: result["held_out_pixels"],
                 FILLED_PIXELS: result["filled_pixels"]}

@@ -2,7 +2,7 @@
 
 from qgis.core import QgsProcessingOutputNumber, QgsProcessingParameterRasterDestination
 
-from .algorithm_base import COMPUTED_MASKS_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
+from .algorithm_base import COMPUTED_MASKS_HELP, HARMONIZE_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
 
 OUTPUT = "OUTPUT"
 SELECTED_INDEX = "SELECTED_INDEX"
@@ -25,11 +25,12 @@ class LeastCloudyAlgorithm(S2CloudFreeAlgorithm):
             "not clear. Ties go to the earliest date. Dates come from the file names (ISO dates, "
             "YYYYMMDD, Sentinel product names, SEN12MS-CR-TS names) or the file metadata.\n\n"
             "SELECTED_INDEX is the 0-based position of the chosen layer in the input list.\n\n"
-        ) + COMPUTED_MASKS_HELP
+        ) + COMPUTED_MASKS_HELP + "\n\n" + HARMONIZE_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.add_series_parameters(masks_optional=True)
         self.add_cloudmask_parameters(advanced=True)
+        self.add_harmonize_parameter()
         self.add_performance_parameters()
         self.addParameter(QgsProcessingParameterRasterDestination(OUTPUT, "Least cloudy image"))
         self.addOutput(QgsProcessingOutputNumber(SELECTED_INDEX, "Index of the selected layer (0-based)"))
@@ -44,5 +45,6 @@ class LeastCloudyAlgorithm(S2CloudFreeAlgorithm):
             self.layer_paths(parameters, MASK_LAYERS, context),
             self.parameterAsOutputLayer(parameters, OUTPUT, context),
             extent=extent, extent_crs=extent_crs, memory_mb=memory_mb, threads=threads,
-            reporter=reporter, cloudmask_settings=self.cloudmask_settings(parameters, context))
+            reporter=reporter, cloudmask_settings=self.cloudmask_settings(parameters, context),
+            harmonize=self.harmonize(parameters, context))
         return {OUTPUT: result["output"], SELECTED_INDEX: result["selected_index"]}

@@ -2,7 +2,7 @@
 
 from qgis.core import QgsProcessingParameterEnum, QgsProcessingParameterRasterDestination
 
-from .algorithm_base import COMPUTED_MASKS_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
+from .algorithm_base import COMPUTED_MASKS_HELP, HARMONIZE_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
 
 OUTPUT = "OUTPUT"
 OUTPUT_COUNT = "OUTPUT_COUNT"
@@ -32,13 +32,14 @@ class MosaicAlgorithm(S2CloudFreeAlgorithm):
             "constant 0.5 reflectance (5000 for digital numbers), or the value of the least cloudy "
             "date (needs one more pass over the series).\n\n"
             "OUTPUT_COUNT (optional) is the number of clear observations per pixel.\n\n"
-        ) + COMPUTED_MASKS_HELP
+        ) + COMPUTED_MASKS_HELP + "\n\n" + HARMONIZE_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.add_series_parameters(masks_optional=True)
         self.addParameter(QgsProcessingParameterEnum(
             FALLBACK, "Pixels never clear get", [label for _, label in FALLBACK_OPTIONS], defaultValue=0))
         self.add_cloudmask_parameters(advanced=True)
+        self.add_harmonize_parameter()
         self.add_performance_parameters()
         self.addParameter(QgsProcessingParameterRasterDestination(OUTPUT, "Mosaic"))
         self.addParameter(QgsProcessingParameterRasterDestination(
@@ -56,7 +57,7 @@ class MosaicAlgorithm(S2CloudFreeAlgorithm):
             self.layer_paths(parameters, MASK_LAYERS, context),
             self.parameterAsOutputLayer(parameters, OUTPUT, context),
             count_path=count_path, extent=extent, extent_crs=extent_crs, fallback=fallback,
-            memory_mb=memory_mb, threads=threads, reporter=reporter,
+            memory_mb=memory_mb, threads=threads, reporter=reporter, harmonize=self.harmonize(parameters, context),
             cloudmask_settings=self.cloudmask_settings(parameters, context))
         outputs = {OUTPUT: result["output"]}
         if count_path:

@@ -12,7 +12,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .algorithm_base import MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
+from .algorithm_base import HARMONIZE_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
 
 S1_LAYERS = "S1_LAYERS"
 MODEL = "MODEL"
@@ -62,6 +62,7 @@ class Seq2PointAlgorithm(S2CloudFreeAlgorithm):
             "blended without seams; TILE_SIZE 0 and MEMORY_MB 0 size them automatically from free "
             "memory. DEVICE: auto, cpu, cuda, cuda:N or mps; the device used is logged. PRECISION "
             "auto uses bf16/fp16 on CUDA only when the first tiles match fp32 within 5 DN."
+            + "\n\n" + HARMONIZE_HELP
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
@@ -96,6 +97,7 @@ class Seq2PointAlgorithm(S2CloudFreeAlgorithm):
         for parameter in advanced:
             parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
             self.addParameter(parameter)
+        self.add_harmonize_parameter()
         self.addParameter(QgsProcessingParameterRasterDestination(OUTPUT, "Cloud-free image"))
         self.addOutput(QgsProcessingOutputString(DEVICE_USED, "Device that ran the network"))
         self.addOutput(QgsProcessingOutputString(DATES_USED, "Input dates used"))
@@ -123,6 +125,6 @@ class Seq2PointAlgorithm(S2CloudFreeAlgorithm):
             memory_mb=self.parameterAsInt(parameters, MEMORY_MB, context) or None,
             precision=PRECISION_OPTIONS[self.parameterAsEnum(parameters, PRECISION, context)],
             threads=self.parameterAsInt(parameters, THREADS, context),
-            reporter=reporter)
+            reporter=reporter, harmonize=self.harmonize(parameters, context))
         return {OUTPUT: result["output"], DEVICE_USED: result["device"],
                 DATES_USED: ",".join(result["dates"]), SECONDS: result["seconds"]}

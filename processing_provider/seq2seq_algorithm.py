@@ -14,7 +14,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .algorithm_base import MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
+from .algorithm_base import COMPUTED_MASKS_HELP, HARMONIZE_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
 
 S1_LAYERS = "S1_LAYERS"
 DEVICE = "DEVICE"
@@ -56,12 +56,13 @@ class Seq2SeqAlgorithm(S2CloudFreeAlgorithm):
             "series itself (internal learning: no training data, no download), driven by the Sentinel-1 "
             "VV/VH series or, without S1 layers, by fixed noise.\n\n"
             "PRESET 'fast' (default) starts from the classical answer: the gap filler's image of each "
-            "date made from the other dates (as s2cloudfree:gapfill), corrected with the date's own clear "
-            "pixels nearby, and a small 2D U-Net that learns a correction of it from the visible bands, "
-            "the S1 of the date and how it changed since the dates the gap filler used. It is fitted by "
-            "hiding clear pixels behind the series' own cloud masks; 20 % of the clear pixels of the "
-            "mostly clear dates are held out, and the share of the correction that lowers their error is "
-            "kept, so where the network does not help the output is the gap filler's. The log, the "
+            "date (what s2cloudfree:gapfill writes), and a small 2D U-Net that learns a correction of it "
+            "from the visible bands, the S1 of the date and how it changed since the dates the gap filler "
+            "used. It is fitted on simulated clouds (clear pixels hidden behind the series' own cloud "
+            "masks, the gap filler run again without them); 20 % of the clear pixels of the mostly clear "
+            "dates are held out, and the share of the correction that lowers their error is kept, so "
+            "where the network does not help the output is the gap filler's (when they want none of it "
+            "after a third of the steps, the fit stops there). The log, the "
             "ESTIMATED_RMSE outputs and the GeoTIFF tags give the error measured on those held-out "
             "pixels, for the result and for the gap filler alone. PRESET 'paper' fits the article's 3D "
             "encoder-decoder from scratch (SEN12MS-CR-TS, Ebel et al. 2022, after Zhang et al. 2019) with "
@@ -77,11 +78,12 @@ class Seq2SeqAlgorithm(S2CloudFreeAlgorithm):
             "across TILE_OVERLAP pixels. DEVICE: auto (the plugin setting, else CUDA when available, else "
             "CPU), cpu, cuda, cuda:N or mps; the device that ran is logged. The same SEED and number of "
             "CPU threads give the same result on the CPU; with 'fast' another thread count or CPU changes "
-            "it only slightly (see the README for the measured spread)."
+            "it only slightly (see the README for the measured spread).\n\n"
+            + COMPUTED_MASKS_HELP + "\n\n" + HARMONIZE_HELP
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        self.add_series_parameters(masks_optional=False)
+        self.add_series_parameters(masks_optional=True)
         self.addParameter(QgsProcessingParameterMultipleLayers(
             S1_LAYERS, "Sentinel-1 layers (VV, VH in dB; optional: noise input when absent)",
             QgsProcessing.TypeRaster, optional=True))
@@ -117,6 +119,8 @@ class Seq2SeqAlgorithm(S2CloudFreeAlgorithm):
         for parameter in advanced:
             parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
             self.addParameter(parameter)
+        self.add_cloudmask_parameters(advanced=True)
+        self.add_harmonize_parameter()
         self.addParameter(QgsProcessingParameterFolderDestination(OUTPUT_FOLDER, "Output folder"))
         self.addOutput(QgsProcessingOutputMultipleLayers(OUTPUT_LAYERS, "Cloud-free images (input order)"))
         self.addOutput(QgsProcessingOutputString(DEVICE_USED, "Device that ran"))
@@ -154,7 +158,8 @@ class Seq2SeqAlgorithm(S2CloudFreeAlgorithm):
             raw_output=self.parameterAsBool(parameters, RAW_OUTPUT, context),
             memory_mb=self.parameterAsInt(parameters, MEMORY_MB, context),
             threads=self.parameterAsInt(parameters, CPU_THREADS, context) or None,
-            reporter=reporter)
+            reporter=reporter, cloudmask_settings=self.cloudmask_settings(parameters, context),
+            harmonize=self.harmonize(parameters, context))
         return {OUTPUT_FOLDER: result["output_folder"], OUTPUT_LAYERS: result["outputs"],
                 DEVICE_USED: result["device"], ESTIMATED_RMSE: result["estimated_rmse"],
                 ESTIMATED_RMSE_PRIOR: result["estimated_rmse_prior"], HELD_OUT_PIXELS: result["held_out_pixels"]}

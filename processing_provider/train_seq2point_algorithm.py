@@ -14,7 +14,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .algorithm_base import EXTENT, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
+from .algorithm_base import EXTENT, HARMONIZE_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
 
 S1_LAYERS = "S1_LAYERS"
 DATASET_FOLDER = "DATASET_FOLDER"
@@ -70,6 +70,7 @@ class TrainSeq2PointAlgorithm(S2CloudFreeAlgorithm):
             "when the run is cancelled, and records the data it saw, the losses and the validation "
             "scores. RESUME continues the run saved in OUTPUT_MODEL. With the same SEED (and threads) "
             "a CPU run is repeatable. For long runs outside QGIS: python -m s2cloudfree.core.train."
+            + "\n\n" + HARMONIZE_HELP
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
@@ -121,6 +122,7 @@ class TrainSeq2PointAlgorithm(S2CloudFreeAlgorithm):
         for parameter in advanced:
             parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
             self.addParameter(parameter)
+        self.add_harmonize_parameter()
         self.addParameter(QgsProcessingParameterFileDestination(
             OUTPUT_MODEL, "Checkpoint", "Checkpoints (*.pt)"))
         self.addOutput(QgsProcessingOutputNumber(STEPS_DONE, "Steps done"))
@@ -154,7 +156,8 @@ class TrainSeq2PointAlgorithm(S2CloudFreeAlgorithm):
             init_model=self.parameterAsString(parameters, INIT_MODEL, context) or "",
             paste_probability=self.parameterAsDouble(parameters, PASTE_PROBABILITY, context),
             use_s1=None if self.parameterAsBool(parameters, USE_S1, context) else False,
-            threads=self.parameterAsInt(parameters, THREADS, context))
+            threads=self.parameterAsInt(parameters, THREADS, context),
+            harmonize=self.harmonize(parameters, context))
         settings.val_every = max(1, min(100, settings.steps // 10 or 1))
         settings.log_every = max(1, min(10, settings.steps // 20 or 1))
         result = train_seq2point(

@@ -113,7 +113,8 @@ def test_scene_matches_s2cloudless_reference_files(scene_path, references, tmp_p
     clp, clm = references
     mask_path, prob_path = tmp_path / "clm.tif", tmp_path / "clp.tif"
     result = cm.compute_cloud_mask(scene_path, str(mask_path), str(prob_path), threshold=0.4,
-                                   average_over=1, dilation_size=1, reporter=SilentReporter())
+                                   average_over=1, dilation_size=1, reporter=SilentReporter(),
+                                   clip_reflectance=False)
     mask, mask_nodata = read1(mask_path)
     prob, _ = read1(prob_path)
     assert mask.dtype == np.uint8 and prob.dtype == np.float32 and mask_nodata == 255
@@ -130,7 +131,8 @@ def test_windowed_paper_settings_equal_whole_scene_s2cloudless(scene_path, refer
     clp, _ = references
     mask_path, prob_path = tmp_path / "clm.tif", tmp_path / "clp.tif"
     result = cm.compute_cloud_mask(scene_path, str(mask_path), str(prob_path), threshold=0.4,
-                                   average_over=4, dilation_size=2, memory_mb=4, reporter=SilentReporter())
+                                   average_over=4, dilation_size=2, memory_mb=4, reporter=SilentReporter(),
+                                   clip_reflectance=False)
     assert result["windows"] >= 20 and result["overlap"] == 6
     expected = detector(threshold=0.4, average_over=4, dilation_size=2).get_mask_from_prob(clp[None])[0]
     mask, _ = read1(mask_path)
@@ -140,6 +142,27 @@ def test_windowed_paper_settings_equal_whole_scene_s2cloudless(scene_path, refer
     # and the same as our own one-piece post-processing
     assert np.array_equal(mask, cm.probability_to_mask(clp, 0.4, 4, 2))
     assert result["cloud_fraction"] == pytest.approx(expected.mean(), abs=1e-12)
+
+
+def test_reflectance_above_one_is_clipped_as_the_data_set_does(scene_path, scene, references, tmp_path):
+    """By default values above DN 10000 are clipped before classification, as SEN12MS-CR-TS
+    prepares its inputs: the result is s2cloudless run on the clipped scene. On the real scene 308
+    pixels have a band above 10000; the probability changes on 297 of them (by at most 0.005) and
+    the mask (0.4 / 4 / 2) on none."""
+    clp, _ = references
+    live = detector(threshold=0.4, average_over=4, dilation_size=2)
+    clipped = np.clip(reflectance(np.moveaxis(scene, 0, -1)), 0, 1)[None]
+    expected_prob = live.get_cloud_probability_maps(clipped, num_threads=2)[0]
+    mask_path, prob_path = tmp_path / "clm.tif", tmp_path / "clp.tif"
+    cm.compute_cloud_mask(scene_path, str(mask_path), str(prob_path), threshold=0.4, average_over=4,
+                          dilation_size=2, reporter=SilentReporter())
+    prob, _ = read1(prob_path)
+    mask, _ = read1(mask_path)
+    assert np.abs(prob - expected_prob).max() <= 1e-6
+    assert np.array_equal(mask, live.get_mask_from_prob(expected_prob[None])[0])
+    changed = np.abs(prob - clp) > 1e-6
+    assert int((scene > 10000).any(axis=0).sum()) == 308 and 250 <= int(changed.sum()) <= 308
+    assert np.array_equal(mask, cm.probability_to_mask(clp, 0.4, 4, 2))
 
 
 def test_extent_paper_settings_equal_live_s2cloudless(scene_path, scene, tmp_path):
@@ -330,12 +353,26 @@ def test_harmonize_removes_the_baseline_04_offset(crop_dn, crop_run, tmp_path):
     on = cm.compute_cloud_mask(plain, str(tmp_path / "on.tif"), harmonize="on", reporter=SilentReporter())
     assert on["harmonize_offset_dn"] == 1000
     assert np.array_equal(read1(tmp_path / "on.tif")[0], crop_run[0])
-    # auto without metadata: nothing removed, and it says so
+    # auto without metadata or date: no value below 1000 DN in any band, so the offset is there
     reporter = SilentReporter()
-    off = cm.compute_cloud_mask(plain, str(tmp_path / "auto.tif"), reporter=reporter)
-    assert off["harmonize_offset_dn"] == 0
-    assert any("Harmonize (auto)" in m for m in reporter.messages)
-    assert not np.array_equal(read1(tmp_path / "auto.tif")[0], crop_run[0])
+    auto_values = cm.compute_cloud_mask(plain, str(tmp_path / "auto.tif"), reporter=reporter)
+    assert auto_values["harmonize_offset_dn"] == 1000
+    assert any("no valid value below 1000 DN" in m for m in reporter.messages)
+    assert np.array_equal(read1(tmp_path / "auto.tif")[0], crop_run[0])
+    # ... while the original (cirrus band near 0) keeps its values
+    original = write_tif(tmp_path / "original.tif", crop_dn)
+    kept = cm.compute_cloud_mask(original, str(tmp_path / "kept.tif"), reporter=SilentReporter())
+    assert kept["harmonize_offset_dn"] == 0
+    # acquired before 25 January 2022: never an offset, whatever the values
+    dated = write_tif(tmp_path / "S2A_MSIL1C_20210601T105031_shifted.tif", shifted)
+    old = cm.compute_cloud_mask(dated, str(tmp_path / "old.tif"), reporter=SilentReporter())
+    assert old["harmonize_offset_dn"] == 0
+    assert not np.array_equal(read1(tmp_path / "old.tif")[0], crop_run[0])
+    # the metadata's offset is applied with its sign (value = DN + offset), not as an absolute value
+    plus = write_tif(tmp_path / "plus.tif", crop_dn, tags={"RADIO_ADD_OFFSET": "-1000"})
+    assert cm.compute_cloud_mask(plus, str(tmp_path / "p.tif"), reporter=SilentReporter())["harmonize_offset_dn"] == 1000
+    minus = write_tif(tmp_path / "minus.tif", crop_dn, tags={"RADIO_ADD_OFFSET": "500"})
+    assert cm.compute_cloud_mask(minus, str(tmp_path / "m.tif"), reporter=SilentReporter())["harmonize_offset_dn"] == -500
     # auto with the processing baseline in the metadata
     tagged = write_tif(tmp_path / "tagged.tif", shifted, tags={"PROCESSING_BASELINE": "04.00"})
     auto = cm.compute_cloud_mask(tagged, str(tmp_path / "tagged_mask.tif"), reporter=SilentReporter())

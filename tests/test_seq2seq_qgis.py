@@ -51,7 +51,10 @@ def test_parameters(seq2seq_alg):
                  "OUTPUT_FOLDER"):
         assert name in names, name
     assert names["S1_LAYERS"].flags() & QgsProcessingParameterDefinition.FlagOptional
-    assert not names["MASK_LAYERS"].flags() & QgsProcessingParameterDefinition.FlagOptional
+    # masks are computed with s2cloudless when none are given (as for mosaic and gapfill)
+    assert names["MASK_LAYERS"].flags() & QgsProcessingParameterDefinition.FlagOptional
+    for name in ("THRESHOLD", "AVERAGE_OVER", "DILATION_SIZE", "HARMONIZE"):
+        assert names[name].flags() & QgsProcessingParameterDefinition.FlagAdvanced, name
     for name in ("PASSES", "STEPS", "LEARNING_RATE", "BATCH_DATES", "TILE_SIZE", "TILE_OVERLAP", "MAX_DAYS",
                  "RAW_OUTPUT"):
         assert names[name].flags() & QgsProcessingParameterDefinition.FlagAdvanced, name
