@@ -254,3 +254,62 @@ def test_gapfill_valid_sigmas_with_the_same_series_run(s2cf_provider, series):
     result = processing.run("s2cloudfree:gapfill", gapfill_params(s2, masks, out, SIGMAS="4, 12"))
     assert sorted(os.listdir(out)) == sorted(os.path.basename(p) for p in result["OUTPUT_LAYERS"])
     assert len(result["OUTPUT_LAYERS"]) == 3
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_series_mixing_integers_and_floats(s2cf_provider, series, algorithm, tmp_path):
+    s2, masks, out = series
+    with rasterio.open(s2[1]) as ds:
+        floats = (ds.read().astype(np.float32) / 10000)
+    s2 = list(s2)
+    s2[1] = write_tif(tmp_path / "s2_2020-01-02_float.tif", floats, descriptions=TEN_BANDS)
+    message = run_fails(algorithm, params(s2, masks, out))
+    assert "mixes integer digital numbers and floating-point reflectance" in message
+    assert "s2_2020-01-02_float.tif" in message
+    assert_nothing_written(out)
+
+
+def test_seq2seq_with_an_hh_hv_s1_layer(s2cf_provider, series, tmp_path):
+    s2, masks, out = series
+    rng = np.random.default_rng(1)
+    s1 = write_tif(tmp_path / "s1_2020-01-02.tif", (-15 + 3 * rng.standard_normal((2, 40, 40))).astype(np.float32),
+                   descriptions=["Sigma0_HH_db", "Sigma0_HV_db"])
+    message = run_fails("s2cloudfree:seq2seq", {"S2_LAYERS": s2, "MASK_LAYERS": masks, "S1_LAYERS": [s1],
+                                                "STEPS": 1, "OUTPUT_FOLDER": str(out)})
+    assert "S1 layer 1" in message and s1 in message and "HH/HV" in message
+    assert_nothing_written(out)
+
+
+def test_seq2seq_with_an_amplitude_s1_layer(s2cf_provider, series, tmp_path):
+    s2, masks, out = series
+    rng = np.random.default_rng(2)
+    s1 = write_tif(tmp_path / "s1_2020-01-02.tif", rng.integers(20, 900, (2, 40, 40)).astype(np.uint16),
+                   descriptions=["VV", "VH"])
+    message = run_fails("s2cloudfree:seq2seq", {"S2_LAYERS": s2, "MASK_LAYERS": masks, "S1_LAYERS": [s1],
+                                                "STEPS": 1, "OUTPUT_FOLDER": str(out)})
+    assert s1 in message and "does not hold Sentinel-1 backscatter" in message and "10 * log10" in message
+    assert_nothing_written(out)
+
+
+def test_mosaic_harmonize_option_reaches_every_layer(s2cf_provider, series, tmp_path):
+    """HARMONIZE 'on' removes 1000 DN from every layer (the values are read 1000 lower), 'off' keeps
+    them; the output says its scale."""
+    import processing
+
+    s2, masks, out = series
+    s2 = list(s2)
+    for k, path in enumerate(s2):  # values from 2000 DN: none is clipped when 1000 are removed
+        with rasterio.open(path) as ds:
+            bright = ds.read() // 2 + 2000
+        s2[k] = write_tif(tmp_path / os.path.basename(path), bright.astype(np.uint16), nodata=0,
+                          descriptions=TEN_BANDS)
+    on = processing.run("s2cloudfree:mosaic", params(s2, masks, tmp_path / "on", HARMONIZE=1,
+                                                     OUTPUT=str(tmp_path / "on.tif")))
+    off = processing.run("s2cloudfree:mosaic", params(s2, masks, tmp_path / "off", HARMONIZE=2,
+                                                      OUTPUT=str(tmp_path / "off.tif")))
+    with rasterio.open(on["OUTPUT"]) as a, rasterio.open(off["OUTPUT"]) as b:
+        x, y = a.read().astype(np.int64), b.read().astype(np.int64)
+        assert a.tags()["S2CF_OFFSET_REMOVED_FROM"] == "3 of 3 inputs"
+        assert b.tags()["S2CF_OFFSET_REMOVED_FROM"] == "0 of 3 inputs"
+    filled = y > 0
+    assert filled.mean() > 0.5 and np.abs((y - x)[filled] - 1000).max() <= 1
