@@ -18,8 +18,12 @@ internal learning, but it starts from the classical answer and learns a correcti
   (:func:`core.gapfill.held_out_masks`) is kept out of everything the network and the gap filler
   see. After the fit, the share ``alpha`` in [0, 1] of the correction that minimises their error is
   applied (least squares, the smaller of the shares asked for by two halves of the held-out
-  dates): where the network did not help, the output is the gap filler's; the held-out errors of
-  the output and of the gap filler are returned as the run's own estimate. After a third of the
+  dates), separately for the two situations of a real run: pixels hidden in a date that is
+  partly clear (the gap filler's regression and spatial step have the rest of the date) and in a
+  date cloudy all around (the gap filler's estimate from the other dates alone); each pixel of the
+  result gets the share of its situation. Where the network did not help, the output is the gap
+  filler's; the held-out errors of the output and of the gap filler are returned as the run's own
+  estimate. After a third of the
   steps the held-out pixels are asked once: when they want none of the correction, the fit stops
   there (``stopped_early``) and the tile is the gap filler's;
 - **averaging**: the weights are averaged over the last part of the steps, so the result does not
@@ -71,15 +75,20 @@ def s1_change(inputs, paired, trust, days):
     return out
 
 
-def compute_prior(target, clear, valid, days, origin=(0, 0)):
+def compute_prior(target, clear, valid, days, origin=(0, 0), leave_one_out=False, return_info=False):
     """(the gap filler's image of every date from its clear pixels, dates x bands x rows x cols in
-    [0, 1] without NaN; the trust in every observation, dates x rows x cols)."""
-    prior, info = gf.fill_series(target, clear, days, valid=valid, scale=1.0, origin=origin, return_info=True)
+    [0, 1] without NaN; the trust in every observation, dates x rows x cols); with ``return_info``
+    also the gap filler's info (``regressed``: how much of each date's regression reached each
+    pixel). ``leave_one_out``: every date from the other dates only (the image of a date that is
+    cloudy all around)."""
+    prior, info = gf.fill_series(target, clear, days, valid=valid, scale=1.0, origin=origin, return_info=True,
+                                 leave_one_out=leave_one_out)
     if np.isnan(prior).any():
         mean = np.array([target[:, b][clear].mean() if clear.any() else 0.5 for b in range(target.shape[1])],
                         dtype=np.float32)
         prior = np.where(np.isnan(prior), mean[None, :, None, None], prior)
-    return np.clip(prior, 0, 1).astype(np.float32), info["trust"]
+    prior = np.clip(prior, 0, 1).astype(np.float32)
+    return (prior, info["trust"], info) if return_info else (prior, info["trust"])
 
 
 def simulated_clouds(clear, train, cloudy, rng, configurations=None):
@@ -142,18 +151,22 @@ def _consistent_share(r, d, dates):
     return min(_share(r[:, half], d[:, half]), _share(r[:, ~half], d[:, ~half]))
 
 
-def _held_out_share(correct, base_held, visible, target, held):
-    """The share of the network's current correction that the held-out pixels ask for."""
-    d = correct(base_held, visible).transpose(1, 0, 2, 3)[:, held]
-    r = (target - base_held).transpose(1, 0, 2, 3)[:, held]
+def _held_out_share(correct, base, visible, target, held):
+    """The share of the network's current correction that the held-out pixels ask for, with
+    ``base`` as the gap filler's image and ``visible`` visible."""
+    d = correct(base, visible).transpose(1, 0, 2, 3)[:, held]
+    r = (target - base).transpose(1, 0, 2, 3)[:, held]
     return _consistent_share(r, d, np.nonzero(held)[0])
 
 
 def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=None, valid=None,
                    init_state=None, steps=None, on_step=None, mixed_precision=None, paired=None, origin=(0, 0)):
     """Fit the correction network to one tile; returns (prediction dates x bands x rows x cols in
-    [0, 1], info dict: alpha, estimated_rmse, estimated_rmse_prior, held_out_pixels, steps,
-    state (averaged weights, for a warm start), fit_seconds). ``inputs``: dates x 4 x rows x cols
+    [0, 1], info dict: alpha_partial and alpha_whole (the shares of the correction kept where a
+    date is partly clear and where it is cloudy all around; alpha the larger), estimated_rmse and
+    estimated_rmse_prior (held-out pixels hidden in partly clear dates), the same with ``_whole``
+    (their dates left out whole), held_out_pixels, steps, stopped_early, state (averaged weights,
+    for a warm start), fit_seconds). ``inputs``: dates x 4 x rows x cols
     (per-date S1 or noise, then the static channels); ``paired``: per date, whether a real S1 image
     is behind its channels (None: no S1 at all), for the S1 change channels; ``origin``: the tile's
     (row, col) in the whole grid (the gap filler's lattice is anchored there)."""
@@ -171,7 +184,7 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
     use_amp = (device.type == "cuda") if mixed_precision is None else (bool(mixed_precision) and device.type == "cuda")
     total = int(steps if steps is not None else schedule.steps)
     # the gap filler's image: of the series as it is (the result's base), and the trust it gives
-    prior, trust = compute_prior(target, clear, valid, days, origin)
+    prior, trust, prior_info = compute_prior(target, clear, valid, days, origin, return_info=True)
     inputs = np.concatenate([inputs.astype(np.float32), s1_change(inputs, paired, trust, days)], axis=1)
     held = gf.held_out_masks(clear, seed, share=schedule.holdout) & (trust > 0)
     train = (trust > 0) & ~held
@@ -180,7 +193,14 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
     hides = simulated_clouds(clear, train, cloudy, rng) if total > 0 else np.zeros((0,) + clear.shape, dtype=bool)
     # ... and with the simulated clouds (and the held-out pixels) hidden: what the network learns from
     bases = [compute_prior(target, clear & ~held & ~hide, valid, days, origin)[0] for hide in hides]
-    base_held = compute_prior(target, clear & ~held, valid, days, origin)[0] if held.any() else None
+    # the held-out pixels, in both regimes of a real run: hidden in a partly clear date (the gap
+    # filler's image with them hidden) and in a date cloudy all around (the image from the other
+    # dates alone, nothing of the date visible)
+    validation = None
+    if held.any():
+        validation = {"partial": (compute_prior(target, clear & ~held, valid, days, origin)[0], clear & ~held),
+                      "whole": (compute_prior(target, clear & ~held, valid, days, origin, leave_one_out=True)[0],
+                                np.zeros_like(clear))}
 
     torch.manual_seed(int(seed))
     net = build_gap_correction_net(extra_channels(bands) - 2 + inputs.shape[1], bands, schedule.channels)
@@ -222,7 +242,7 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
     # pixels ask for; when they ask for none, the fit stops and the tile is the gap filler's (on the
     # tuning windows of benchmarks/bench_quality.py a network that had not helped by then did not
     # help at the end either; it saves two thirds of the time)
-    checks = [total // 3] if held.any() and total >= 3 else []
+    checks = [total // 3] if validation is not None and total >= 3 else []
     asked = []
     stopped = False
     for k in range(total):
@@ -265,9 +285,9 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
         done = k + 1
         if done in checks:
             net.eval()
-            asked.append(_held_out_share(correct, base_held, clear & ~held, target, held))
+            asked.extend(_held_out_share(correct, base, visible, target, held) for base, visible in validation.values())
             net.train()
-            if len(asked) == len(checks) and max(asked) == 0.0:
+            if max(asked) == 0.0:
                 stopped = True
         if on_step is not None:
             on_step(total if stopped else done, total)
@@ -280,21 +300,28 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
     net.eval()
 
     info = {"held_out_pixels": int(held.sum()), "steps": done, "stopped_early": stopped}
-    if held.any() and stopped:
-        r = (target - base_held).transpose(1, 0, 2, 3)[:, held]
-        alpha = 0.0
-        info["estimated_rmse_prior"] = info["estimated_rmse"] = float(np.sqrt(np.mean(r.astype(np.float64) ** 2)))
-    elif held.any():
-        corr_v = correct(base_held, clear & ~held)
-        r = (target - base_held).transpose(1, 0, 2, 3)[:, held]       # bands x pixels
-        d = corr_v.transpose(1, 0, 2, 3)[:, held]
-        alpha = _consistent_share(r, d, np.nonzero(held)[0]) if done else 0.0
-        info["estimated_rmse_prior"] = float(np.sqrt(np.mean(r.astype(np.float64) ** 2)))
-        info["estimated_rmse"] = float(np.sqrt(np.mean((r.astype(np.float64) - alpha * d) ** 2)))
+    alphas = {"partial": 0.0, "whole": 0.0}
+    if validation is not None:
+        for regime, (base, visible) in validation.items():
+            r = (target - base).transpose(1, 0, 2, 3)[:, held]               # bands x pixels
+            if done and not stopped:
+                d = correct(base, visible).transpose(1, 0, 2, 3)[:, held]
+                alphas[regime] = _consistent_share(r, d, np.nonzero(held)[0])
+            else:
+                d = np.zeros_like(r)
+            suffix = "" if regime == "partial" else "_whole"
+            info["estimated_rmse_prior" + suffix] = float(np.sqrt(np.mean(r.astype(np.float64) ** 2)))
+            info["estimated_rmse" + suffix] = float(np.sqrt(np.mean((r.astype(np.float64) - alphas[regime] * d) ** 2)))
     else:
-        alpha = float(schedule.alpha_without_validation) if done else 0.0
+        alphas = dict.fromkeys(alphas, float(schedule.alpha_without_validation) if done else 0.0)
         info["estimated_rmse_prior"] = info["estimated_rmse"] = float("nan")
-    pred = prior if alpha == 0 else np.clip(prior + alpha * correct(prior, clear), 0, 1)
+    # per pixel, the share asked for by its regime: where the date's regression reached it (part of
+    # the date is clear), the partial one; elsewhere, the whole-date one
+    reached = np.clip(prior_info["regressed"], 0.0, 1.0)
+    alpha_map = (reached * alphas["partial"] + (1 - reached) * alphas["whole"]).astype(np.float32)
+    alpha = float(max(alphas.values()))
+    pred = prior if alpha == 0 else np.clip(prior + alpha_map[:, None] * correct(prior, clear), 0, 1)
+    info["alpha_partial"], info["alpha_whole"] = alphas["partial"], alphas["whole"]
     info["alpha"] = alpha
     info["state"] = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
     info["fit_seconds"] = time.perf_counter() - started

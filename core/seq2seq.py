@@ -761,7 +761,9 @@ def _seq2seq_masked(s2_paths, mask_paths, output_folder, s1_paths, extent, exten
                         stats["alphas"].append(info["alpha"])
                         reporter.info(f"  tile {tile.index + 1}/{len(tiles)}: estimated RMSE {info['estimated_rmse']:.4f} "
                                       f"(prior {info['estimated_rmse_prior']:.4f}) on {k:,} held-out clear pixels; "
-                                      f"{100 * info['alpha']:.0f} % of the network's correction kept"
+                                      f"{100 * info['alpha_partial']:.0f} % of the network's correction kept where a "
+                                      f"date is partly clear, {100 * info['alpha_whole']:.0f} % where it is cloudy "
+                                      "all around"
                                       + (f" (stopped after {info['steps']} steps: the held-out pixels wanted none of "
                                          "it; this tile is the gap filler's)." if info.get("stopped_early") else "."))
                     done += tile_steps

@@ -56,8 +56,14 @@ def test_fit_is_deterministic_and_reports_its_error():
     assert 0.0 <= ia["alpha"] <= 1.0
     assert ia["held_out_pixels"] > 0
     assert np.isfinite(ia["estimated_rmse"]) and np.isfinite(ia["estimated_rmse_prior"])
-    # the share of the correction is chosen to minimise the held-out error: never above the prior's
+    # the share of the correction is chosen to minimise the held-out error: never above the prior's,
+    # in either situation (held-out pixels hidden in a partly clear date, or their date left out)
     assert ia["estimated_rmse"] <= ia["estimated_rmse_prior"] + 1e-9
+    assert ia["estimated_rmse_whole"] <= ia["estimated_rmse_prior_whole"] + 1e-9
+    assert 0.0 <= ia["alpha_partial"] <= 1.0 and 0.0 <= ia["alpha_whole"] <= 1.0
+    assert ia["alpha"] == max(ia["alpha_partial"], ia["alpha_whole"])
+    # a date left out whole is harder than one whose neighbourhood is visible
+    assert ia["estimated_rmse_prior_whole"] > ia["estimated_rmse_prior"]
     assert set(ia["state"]) and all(torch.is_tensor(v) for v in ia["state"].values())
 
 
