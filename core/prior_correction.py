@@ -151,12 +151,24 @@ def _consistent_share(r, d, dates):
     return min(_share(r[:, half], d[:, half]), _share(r[:, ~half], d[:, ~half]))
 
 
-def _held_out_share(correct, base, visible, target, held):
-    """The share of the network's current correction that the held-out pixels ask for, with
-    ``base`` as the gap filler's image and ``visible`` visible."""
-    d = correct(base, visible).transpose(1, 0, 2, 3)[:, held]
-    r = (target - base).transpose(1, 0, 2, 3)[:, held]
-    return _consistent_share(r, d, np.nonzero(held)[0])
+def _held_out_share(correct, base, visible, target, where):
+    """The share of the network's current correction that the held-out pixels ``where`` ask for,
+    with ``base`` as the gap filler's image and ``visible`` visible."""
+    d = correct(base, visible).transpose(1, 0, 2, 3)[:, where]
+    r = (target - base).transpose(1, 0, 2, 3)[:, where]
+    return _consistent_share(r, d, np.nonzero(where)[0])
+
+
+def whole_validation_dates(clear, trust, minimum=4):
+    """Two of the mostly clear dates (clear on at least 95 % of the pixels), a quarter and three
+    quarters of the way through them, when there are at least ``minimum`` such dates (so that the
+    training keeps most of them); none otherwise."""
+    n = clear.shape[0]
+    share = clear.reshape(n, -1).mean(axis=1)
+    mostly = [t for t in range(n) if share[t] >= gf.HELD_OUT_MIN_CLEAR and (trust[t] > 0).any()]
+    if len(mostly) < minimum:
+        return []
+    return sorted({mostly[len(mostly) // 4], mostly[(3 * len(mostly)) // 4]})
 
 
 def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=None, valid=None,
@@ -188,6 +200,12 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
     inputs = np.concatenate([inputs.astype(np.float32), s1_change(inputs, paired, trust, days)], axis=1)
     held = gf.held_out_masks(clear, seed, share=schedule.holdout) & (trust > 0)
     train = (trust > 0) & ~held
+    # two mostly clear dates are kept out of the training altogether, to measure what the network
+    # does to a date of which it has seen nothing (a date cloudy all around): the held-out pixels
+    # above do not tell, since the rest of their date is trained on and the network can learn the
+    # date itself
+    whole_dates = whole_validation_dates(clear, trust)
+    train[whole_dates] = False
     cloudy = valid & ~clear
     rng = np.random.default_rng([int(seed), 53])
     hides = simulated_clouds(clear, train, cloudy, rng) if total > 0 else np.zeros((0,) + clear.shape, dtype=bool)
@@ -196,11 +214,14 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
     # the held-out pixels, in both regimes of a real run: hidden in a partly clear date (the gap
     # filler's image with them hidden) and in a date cloudy all around (the image from the other
     # dates alone, nothing of the date visible)
-    validation = None
+    validation = {}
     if held.any():
-        validation = {"partial": (compute_prior(target, clear & ~held, valid, days, origin)[0], clear & ~held),
-                      "whole": (compute_prior(target, clear & ~held, valid, days, origin, leave_one_out=True)[0],
-                                np.zeros_like(clear))}
+        validation["partial"] = (compute_prior(target, clear & ~held, valid, days, origin)[0], clear & ~held, held)
+    if whole_dates:
+        where = np.zeros_like(clear)
+        where[whole_dates] = trust[whole_dates] > 0
+        validation["whole"] = (compute_prior(target, clear, valid, days, origin, leave_one_out=True)[0],
+                               np.zeros_like(clear), where)
 
     torch.manual_seed(int(seed))
     net = build_gap_correction_net(extra_channels(bands) - 2 + inputs.shape[1], bands, schedule.channels)
@@ -242,7 +263,7 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
     # pixels ask for; when they ask for none, the fit stops and the tile is the gap filler's (on the
     # tuning windows of benchmarks/bench_quality.py a network that had not helped by then did not
     # help at the end either; it saves two thirds of the time)
-    checks = [total // 3] if validation is not None and total >= 3 else []
+    checks = [total // 3] if validation and total >= 3 else []
     asked = []
     stopped = False
     for k in range(total):
@@ -285,7 +306,8 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
         done = k + 1
         if done in checks:
             net.eval()
-            asked.extend(_held_out_share(correct, base, visible, target, held) for base, visible in validation.values())
+            asked.extend(_held_out_share(correct, base, visible, target, where)
+                         for base, visible, where in validation.values())
             net.train()
             if max(asked) == 0.0:
                 stopped = True
@@ -299,22 +321,22 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
                 q.copy_(a)
     net.eval()
 
-    info = {"held_out_pixels": int(held.sum()), "steps": done, "stopped_early": stopped}
+    info = {"held_out_pixels": int(held.sum()), "steps": done, "stopped_early": stopped,
+            "whole_dates": list(whole_dates)}
+    # a situation that cannot be validated keeps the gap filler's answer
     alphas = {"partial": 0.0, "whole": 0.0}
-    if validation is not None:
-        for regime, (base, visible) in validation.items():
-            r = (target - base).transpose(1, 0, 2, 3)[:, held]               # bands x pixels
-            if done and not stopped:
-                d = correct(base, visible).transpose(1, 0, 2, 3)[:, held]
-                alphas[regime] = _consistent_share(r, d, np.nonzero(held)[0])
-            else:
-                d = np.zeros_like(r)
-            suffix = "" if regime == "partial" else "_whole"
-            info["estimated_rmse_prior" + suffix] = float(np.sqrt(np.mean(r.astype(np.float64) ** 2)))
-            info["estimated_rmse" + suffix] = float(np.sqrt(np.mean((r.astype(np.float64) - alphas[regime] * d) ** 2)))
-    else:
-        alphas = dict.fromkeys(alphas, float(schedule.alpha_without_validation) if done else 0.0)
-        info["estimated_rmse_prior"] = info["estimated_rmse"] = float("nan")
+    for regime, suffix in (("partial", ""), ("whole", "_whole")):
+        info["estimated_rmse_prior" + suffix] = info["estimated_rmse" + suffix] = float("nan")
+        if regime not in validation:
+            continue
+        base, visible, where = validation[regime]
+        r = (target - base).transpose(1, 0, 2, 3)[:, where]                  # bands x pixels
+        d = np.zeros_like(r)
+        if done and not stopped:
+            d = correct(base, visible).transpose(1, 0, 2, 3)[:, where]
+            alphas[regime] = _consistent_share(r, d, np.nonzero(where)[0])
+        info["estimated_rmse_prior" + suffix] = float(np.sqrt(np.mean(r.astype(np.float64) ** 2)))
+        info["estimated_rmse" + suffix] = float(np.sqrt(np.mean((r.astype(np.float64) - alphas[regime] * d) ** 2)))
     # per pixel, the share asked for by its regime: where the date's regression reached it (part of
     # the date is clear), the partial one; elsewhere, the whole-date one
     reached = np.clip(prior_info["regressed"], 0.0, 1.0)

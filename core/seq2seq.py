@@ -66,7 +66,6 @@ class Schedule:
     crop: int = 0
     holdout: float = 0.0
     average_last: float = 0.0
-    alpha_without_validation: float = 0.5
     warm_steps: int = 0
 
     def batches(self, dates):
