@@ -429,7 +429,7 @@ def _read_truth(path, info_role, grid, band_names, reporter):
     elif info.count == len(band_names):
         bands = list(range(1, info.count + 1))
     else:
-        raise InputError(f"The {info.label} has bands {' '.join(info.layout.names)}; the series has "
+        raise InputError(f"The {info.label_and_path} has bands {' '.join(info.layout.names)}; the series has "
                          f"{' '.join(band_names)}.")
     reader = GridReader(info, grid, BILINEAR, bands=bands)
     if reader.resampled:

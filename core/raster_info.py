@@ -37,6 +37,11 @@ class RasterInfo:
         return f"{self.role} '{self.name}'"
 
     @property
+    def label_and_path(self):
+        """How error messages name this raster: its role, file name and full path."""
+        return f"{self.label} ({self.path})"
+
+    @property
     def is_float(self):
         numpy = require("numpy")
         return numpy.issubdtype(numpy.dtype(self.dtype), numpy.floating)

@@ -382,7 +382,7 @@ def open_s1_series(s1_paths, series, max_days=14, reporter=None):
                          "date (file name or metadata), and the numbers of S1 and S2 layers differ.")
     for info in infos:
         if info.grid.crs is None and series.grid.crs is not None and info.grid.pixel_offset_in(series.grid) is None:
-            raise InputError(f"The {info.label} has no CRS and is not on the S2 grid.")
+            raise InputError(f"The {info.label_and_path} has no CRS and is not on the S2 grid.")
     reporter.info(f"Sentinel-1: {len(infos)} layer(s); {sum(p is not None for p in pairs)} of "
                   f"{len(pairs)} S2 dates paired within {max_days} days:")
     for line in lines:
@@ -760,9 +760,8 @@ def _seq2seq_masked(s2_paths, mask_paths, output_folder, s1_paths, extent, exten
                         stats["alphas"].append(info["alpha"])
                         reporter.info(f"  tile {tile.index + 1}/{len(tiles)}: estimated RMSE {info['estimated_rmse']:.4f} "
                                       f"(prior {info['estimated_rmse_prior']:.4f}) on {k:,} held-out clear pixels; "
-                                      f"{100 * info['alpha_partial']:.0f} % of the network's correction kept where a "
-                                      f"date is partly clear, {100 * info['alpha_whole']:.0f} % where it is cloudy "
-                                      "all around"
+                                      f"{100 * info['alpha_partial']:.0f} % of the network's correction kept where a date is "
+                                      "partly clear (dates cloudy all around keep the gap filler's image)"
                                       + (f" (stopped after {info['steps']} steps: the held-out pixels wanted none of "
                                          "it; this tile is the gap filler's)." if info.get("stopped_early") else "."))
                     done += tile_steps

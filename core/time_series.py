@@ -107,7 +107,7 @@ def _band_plan(items):
                 "mixed band counts need band descriptions (B01 ... B12, B8A) on every layer.")
         missing = item.layout.missing(names)
         if missing:
-            raise InputError(f"The {item.label} lacks the bands {', '.join(missing)} that "
+            raise InputError(f"The {item.label_and_path} lacks the bands {', '.join(missing)} that "
                              f"{first.label} has.")
         plans.append([item.layout.index_of(n) + 1 for n in names])
     return names, plans
@@ -147,7 +147,7 @@ def _check_mask(item, mask, roi_bounds):
     of interest (``roi_bounds``, in the image's CRS). It may be cropped to that part, as masks
     computed for a region are."""
     if mask.count < 1:
-        raise InputError(f"The {mask.label} has no bands.")
+        raise InputError(f"The {mask.label_and_path} has no bands.")
     needed = item.grid.bounds
     if roi_bounds is not None:
         needed = (max(needed[0], roi_bounds[0]), max(needed[1], roi_bounds[1]),
@@ -208,7 +208,7 @@ def open_time_series(s2_paths, mask_paths=None, extent=None, extent_crs=None, re
         first = min(items, key=lambda i: i.input_index)
         missing = [b for b in required_bands if b not in names]
         if missing or not first.layout.known:
-            raise InputError(f"The {first.label} lacks the bands {', '.join(missing or required_bands)} "
+            raise InputError(f"The {first.label_and_path} lacks the bands {', '.join(missing or required_bands)} "
                              "needed here (name the bands in the band descriptions).")
 
     first = items[0]
@@ -231,12 +231,12 @@ def open_time_series(s2_paths, mask_paths=None, extent=None, extent_crs=None, re
         if item.grid.same_crs(grid):
             item_bounds = item.grid.bounds
         elif item.grid.crs is None or grid.crs is None:
-            raise InputError(f"The {item.label} and the first S2 layer do not share a CRS and one "
+            raise InputError(f"The {item.label_and_path} and the first S2 layer do not share a CRS and one "
                              "of them has none.")
         else:
             item_bounds = bounds_in_crs(item.grid.bounds, item.grid.crs, grid.crs)
         if not _intersects(item_bounds, grid.bounds):
-            raise InputError(f"The {item.label} does not overlap the region of interest "
+            raise InputError(f"The {item.label_and_path} does not overlap the region of interest "
                              f"({grid.describe()}).")
         if grid.pixel_offset_in(item.grid) is None:
             how = "nearest neighbour" if item.role.startswith("mask") else "bilinear interpolation"

@@ -56,14 +56,11 @@ def test_fit_is_deterministic_and_reports_its_error():
     assert 0.0 <= ia["alpha"] <= 1.0
     assert ia["held_out_pixels"] > 0
     assert np.isfinite(ia["estimated_rmse"]) and np.isfinite(ia["estimated_rmse_prior"])
-    # the share of the correction is chosen to minimise the held-out error: never above the prior's,
-    # in either situation (held-out pixels hidden in a partly clear date, or their date left out)
+    # the share of the correction is chosen to minimise the held-out error: never above the prior's;
+    # dates cloudy all around are never corrected
     assert ia["estimated_rmse"] <= ia["estimated_rmse_prior"] + 1e-9
-    assert ia["estimated_rmse_whole"] <= ia["estimated_rmse_prior_whole"] + 1e-9
-    assert 0.0 <= ia["alpha_partial"] <= 1.0 and 0.0 <= ia["alpha_whole"] <= 1.0
-    assert ia["alpha"] == max(ia["alpha_partial"], ia["alpha_whole"])
-    # a date left out whole is harder than one whose neighbourhood is visible
-    assert ia["estimated_rmse_prior_whole"] > ia["estimated_rmse_prior"]
+    assert 0.0 <= ia["alpha_partial"] <= 1.0 and ia["alpha_whole"] == 0.0
+    assert ia["alpha"] == ia["alpha_partial"]
     assert set(ia["state"]) and all(torch.is_tensor(v) for v in ia["state"].values())
 
 
@@ -91,6 +88,17 @@ def test_simulated_clouds_hide_training_pixels_of_every_date_twice_and_keep_neig
     for k in range(6):                                        # a hidden date keeps its neighbours
         hidden = np.flatnonzero(hides[k].reshape(9, -1).any(axis=1))
         assert not np.any(np.diff(hidden) == 1), (k, hidden)
+
+
+def test_dates_cloudy_all_around_keep_the_gap_fillers_image():
+    """Whatever the network learnt, a date with no clear pixel gets the gap filler's image."""
+    target, clear, inputs, days = _series(seed=7)
+    clear[5] = False
+    target[5] = np.float32(0.9)
+    with s2s.torch_settings(0, THREADS):
+        pred, info = s2s.fit_predict(target, clear, inputs, SHORT, "cpu", 0, days=days, return_info=True)
+    expected = np.clip(gf.fill_series(target, clear, days), 0, 1)
+    assert np.array_equal(pred[5], expected[5])
 
 
 def test_held_out_share_stops_a_fit_that_does_not_help():
