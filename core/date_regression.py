@@ -34,6 +34,8 @@ is one batched matrix product per date over the pixels (features² multiply-adds
 
 import numpy as np
 
+from .working_precision import working_float
+
 #: Side (px) of the cells of the lattice on which the coefficients are fitted.
 DEFAULT_CELL = 16
 #: Cells on each side of a cell whose clear pixels enter its fit (2: a box of 5 x 5 cells = 80 px).
@@ -75,8 +77,8 @@ def gather_dates(stack, index):
     rows, cols = np.indices((h, w))
     ok = index >= 0
     values = stack[np.where(ok, index, 0), :, rows, cols]                 # rows x cols x bands
-    values = np.moveaxis(values, -1, 0).astype(np.float32, copy=False)
-    return np.where(ok[None], values, np.float32(np.nan))
+    values = np.moveaxis(values, -1, 0).astype(working_float(), copy=False)
+    return np.where(ok[None], values, working_float()(np.nan))
 
 
 def _cell_blocks(values, cell, origin):
@@ -198,4 +200,4 @@ def fit_date(observed, estimate, before, after, weight, cell=DEFAULT_CELL, reach
     correction = _apply_cells(coef, features, cell, pad)
     share = _interpolate_cells(fitted.astype(np.float64), cell, pad, (h, w))
     out = (e + correction) / s
-    return out.astype(np.float32), share.astype(np.float32)
+    return out.astype(working_float()), share.astype(working_float())

@@ -44,6 +44,7 @@ weights times dates x pixels), so a window costs a few BLAS calls per kernel.
 import numpy as np
 
 from .errors import InputError
+from .working_precision import working_float
 
 DEFAULT_SIGMAS = (8.0, 16.0, 32.0)
 DEFAULT_CUTOFF = 0.95
@@ -109,7 +110,7 @@ def kernel_weights(day, sigma, cutoff=DEFAULT_CUTOFF, leave_one_out=False):
     w[np.abs(dt) > _z(cutoff) * float(sigma)] = 0.0
     if leave_one_out:
         np.fill_diagonal(w, 0.0)
-    return w.astype(np.float32)
+    return w.astype(working_float())
 
 
 def rbf_estimate(stack, weights, day, sigmas=DEFAULT_SIGMAS, cutoff=DEFAULT_CUTOFF, leave_one_out=False):
@@ -119,11 +120,11 @@ def rbf_estimate(stack, weights, day, sigmas=DEFAULT_SIGMAS, cutoff=DEFAULT_CUTO
     n, b = stack.shape[:2]
     shape = stack.shape[2:]
     p = int(np.prod(shape))
-    c = np.asarray(weights, dtype=np.float32).reshape(n, p)
+    c = np.asarray(weights, dtype=working_float()).reshape(n, p)
     y = (stack.reshape(n, b, p) * c[:, None, :]).reshape(n, b * p)
     y = np.nan_to_num(y, copy=False)
-    total = np.zeros((n, b * p), dtype=np.float32)
-    weight = np.zeros((n, p), dtype=np.float32)
+    total = np.zeros((n, b * p), dtype=working_float())
+    weight = np.zeros((n, p), dtype=working_float())
     for sigma in sigmas:
         w = kernel_weights(day, sigma, cutoff, leave_one_out)
         den = w @ c                                     # n x p: available kernel weight
@@ -131,14 +132,14 @@ def rbf_estimate(stack, weights, day, sigmas=DEFAULT_SIGMAS, cutoff=DEFAULT_CUTO
         share = den / full                              # availability in [0, 1]
         num = w @ y                                     # n x (b p)
         with np.errstate(invalid="ignore", divide="ignore"):
-            scale = np.where(den > 1e-6, share / np.maximum(den, 1e-12), 0.0).astype(np.float32)
+            scale = np.where(den > 1e-6, share / np.maximum(den, 1e-12), 0.0).astype(working_float())
         # estimate_k * share_k = num / den * share
         total += (num.reshape(n, b, p) * scale[:, None, :]).reshape(n, b * p)
         weight += np.where(den > 1e-6, share, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         est = total.reshape(n, b, p) / weight[:, None, :]
     est = np.where((weight > 0)[:, None, :], est, np.nan)
-    return est.reshape(stack.shape).astype(np.float32, copy=False), weight.reshape((n,) + shape)
+    return est.reshape(stack.shape).astype(working_float(), copy=False), weight.reshape((n,) + shape)
 
 
 def box_sum(values, radius):
@@ -151,11 +152,11 @@ def box_sum(values, radius):
         from scipy.ndimage import uniform_filter1d
     except ImportError:
         uniform_filter1d = None
-    values = np.asarray(values, dtype=np.float32)
+    values = np.asarray(values, dtype=working_float())
     if uniform_filter1d is not None:
         out = uniform_filter1d(values, k, axis=-2, mode="constant", cval=0.0)
         out = uniform_filter1d(out, k, axis=-1, mode="constant", cval=0.0)
-        return out * np.float32(k * k)
+        return out * working_float()(k * k)
     h, w = values.shape[-2:]
     lead = values.ndim - 2
     c = np.cumsum(np.pad(values, [(0, 0)] * lead + [(1, 0), (0, 0)]), axis=-2)
@@ -171,10 +172,10 @@ def local_clear_share(clear, radius):
     cut at the grid edge), dates x rows x cols float32; 1 where clear everywhere around."""
     clear = np.asarray(clear, dtype=bool)
     if radius <= 0:
-        return clear.astype(np.float32)
-    counts = box_sum(clear.astype(np.float32), radius)
-    total = box_sum(np.ones((1,) + clear.shape[1:], dtype=np.float32), radius)
-    return (counts / total).astype(np.float32)
+        return clear.astype(working_float())
+    counts = box_sum(clear.astype(working_float()), radius)
+    total = box_sum(np.ones((1,) + clear.shape[1:], dtype=working_float()), radius)
+    return (counts / total).astype(working_float())
 
 
 def smooth_residuals(residual, weight, radius, passes=3):
@@ -183,15 +184,15 @@ def smooth_residuals(residual, weight, radius, passes=3):
     sigma ~ radius), normalised by the smoothed weight. Returns (smoothed residual, smoothed
     weight share in [0, 1]) - the share says how much known residual is near each pixel."""
     num = residual * weight[:, None]
-    den = weight.astype(np.float32)
-    ones = np.ones((1,) + weight.shape[1:], dtype=np.float32)
+    den = weight.astype(working_float())
+    ones = np.ones((1,) + weight.shape[1:], dtype=working_float())
     for _ in range(passes):
         num = box_sum(num, radius)
         den = box_sum(den, radius)
         ones = box_sum(ones, radius)
     with np.errstate(invalid="ignore", divide="ignore"):
         smoothed = np.where(den[:, None] > 1e-6, num / np.maximum(den[:, None], 1e-12), 0.0)
-    return smoothed.astype(np.float32), (den / ones).astype(np.float32)
+    return smoothed.astype(working_float()), (den / ones).astype(working_float())
 
 
 def observation_trust(clear, radius=DEFAULT_TRUST_RADIUS, minimum=DEFAULT_TRUST_MINIMUM, power=DEFAULT_TRUST_POWER):
@@ -203,7 +204,7 @@ def observation_trust(clear, radius=DEFAULT_TRUST_RADIUS, minimum=DEFAULT_TRUST_
     any date, its clear observations are used with their raw trust (see :func:`fill_series`)."""
     share = local_clear_share(clear, radius)
     trust = np.where(clear & (share >= minimum), share ** power if power else 1.0, 0.0)
-    return trust.astype(np.float32)
+    return trust.astype(working_float())
 
 
 def neighbour_linear(stack, clear, day, leave_one_out=True):
@@ -211,41 +212,36 @@ def neighbour_linear(stack, clear, day, leave_one_out=True):
     when ``leave_one_out``), the nearest carried with one side only; NaN where no date is clear."""
     n = stack.shape[0]
     shape = stack.shape[2:]
-    out = np.full(stack.shape, np.nan, dtype=np.float32)
-    before_val = np.zeros(stack.shape[1:], dtype=np.float32)
+    kind = working_float()
+    out = np.empty(stack.shape, dtype=kind)
+    before_val = np.zeros(stack.shape[1:], dtype=kind)
     before_day = np.full(shape, np.nan)
     befores = []
-    for k in range(n):
+    for k in range(n):  # np.where makes new arrays: the list keeps every state without copies
         if not leave_one_out:
-            c = clear[k]
-            before_val[:, c] = stack[k][:, c]
-            before_day[c] = day[k]
-        befores.append((before_val.copy(), before_day.copy()))
+            before_val = np.where(clear[k][None], stack[k], before_val)
+            before_day = np.where(clear[k], day[k], before_day)
+        befores.append((before_val, before_day))
         if leave_one_out:
-            c = clear[k]
-            before_val[:, c] = stack[k][:, c]
-            before_day[c] = day[k]
-    after_val = np.zeros(stack.shape[1:], dtype=np.float32)
+            before_val = np.where(clear[k][None], stack[k], before_val)
+            before_day = np.where(clear[k], day[k], before_day)
+    after_val = np.zeros(stack.shape[1:], dtype=kind)
     after_day = np.full(shape, np.nan)
     for k in range(n - 1, -1, -1):
         if not leave_one_out:
-            c = clear[k]
-            after_val[:, c] = stack[k][:, c]
-            after_day[c] = day[k]
+            after_val = np.where(clear[k][None], stack[k], after_val)
+            after_day = np.where(clear[k], day[k], after_day)
         bv, bd = befores[k]
+        befores[k] = None
         has_b, has_a = ~np.isnan(bd), ~np.isnan(after_day)
         both = has_b & has_a
         span = np.where(both, after_day - bd, 1.0)
-        w = np.where(both & (span > 0), (day[k] - bd) / np.where(span > 0, span, 1.0), 0.0).astype(np.float32)
-        o = out[k]
-        o[:, both] = bv[:, both] + (after_val[:, both] - bv[:, both]) * w[both]
-        only_b, only_a = has_b & ~has_a, has_a & ~has_b
-        o[:, only_b] = bv[:, only_b]
-        o[:, only_a] = after_val[:, only_a]
+        w = np.where(both & (span > 0), (day[k] - bd) / np.where(span > 0, span, 1.0), 0.0).astype(kind)
+        out[k] = np.where(both[None], bv + (after_val - bv) * w[None],
+                          np.where((has_b & ~has_a)[None], bv, np.where((has_a & ~has_b)[None], after_val, np.nan)))
         if leave_one_out:
-            c = clear[k]
-            after_val[:, c] = stack[k][:, c]
-            after_day[c] = day[k]
+            after_val = np.where(clear[k][None], stack[k], after_val)
+            after_day = np.where(clear[k], day[k], after_day)
     return out
 
 
@@ -281,7 +277,7 @@ def locally_least_cloudy(stack, clear, valid, day, targets, radius=DEFAULT_NEVER
     nearest in time; only valid observations.
     Returns dates x bands x rows x cols float32 (NaN where not asked or no other valid date)."""
     n = stack.shape[0]
-    out = np.full(stack.shape, np.nan, dtype=np.float32)
+    out = np.full(stack.shape, np.nan, dtype=working_float())
     if not targets.any():
         return out
     share = local_clear_share(clear, radius)
@@ -298,7 +294,7 @@ def locally_least_cloudy(stack, clear, valid, day, targets, radius=DEFAULT_NEVER
         ok = score[pick, np.arange(pick.size)] > -0.5
         values = stack[pick, :, np.flatnonzero(where.ravel()) // where.shape[1],
                        np.flatnonzero(where.ravel()) % where.shape[1]]  # pixels x bands
-        block = np.full((stack.shape[1], pick.size), np.nan, dtype=np.float32)
+        block = np.full((stack.shape[1], pick.size), np.nan, dtype=working_float())
         block[:, ok] = values[ok].T
         out[t][:, where] = block
     return out
@@ -311,7 +307,7 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
                 never_clear="local", never_clear_radius=DEFAULT_NEVER_CLEAR_RADIUS,
                 darkness=DEFAULT_DARKNESS_WEIGHT, residual_radius=DEFAULT_RESIDUAL_RADIUS,
                 residual_damping=DEFAULT_RESIDUAL_DAMPING, fallback=None, regression=True, origin=(0, 0),
-                return_info=False):
+                screened=None, return_info=False):
     """Every date gap-filled (dates x bands x rows x cols float32).
 
     ``scale``: units of ``stack`` per unit reflectance (10000 for DN), for the screening floor.
@@ -323,7 +319,10 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
     (observations left out by the screening), ``never_clear`` (rows x cols) and ``regressed``
     (dates x rows x cols in [0, 1]: how much of the date's regression on its neighbours reached each
     pixel, :mod:`core.date_regression`; 0 where the date had too few clear pixels around).
-    ``regression``: fit that regression on the date's own clear pixels (step 4); ``origin``: the
+    ``screened`` (dates x rows x cols bool): observations to leave out instead of screening the
+    series again (a caller that fills the same series with some clear pixels hidden passes the
+    screening of the whole series). ``regression``: fit that regression on the date's own clear
+    pixels (step 3); ``origin``: the
     (row, col) of the arrays' first pixel in the whole grid, so that its lattice of cells is the
     same whatever window of the grid a caller passes."""
     stack, clear = _check(stack, clear)
@@ -333,14 +332,17 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
         raise InputError(f"Unknown never_clear rule {never_clear!r}: use 'local' or 'fallback'.")
     n = stack.shape[0]
     day = day_numbers(days, n)
-    stack = stack.astype(np.float32, copy=False)
+    stack = stack.astype(working_float(), copy=False)
     trust = observation_trust(clear, trust_radius, trust_minimum, trust_power)
     # a pixel with clear observations but none trusted: use them as they are rather than not at all
     orphan = clear.any(axis=0) & ~(trust > 0).any(axis=0)
     if orphan.any():
-        trust = np.where(orphan[None] & clear, np.float32(1.0), trust)
-    screened = screen_outliers(stack, trust, day, sigmas, cutoff, screen_factor, screen_floor, scale)
-    trust = np.where(screened, np.float32(0.0), trust)
+        trust = np.where(orphan[None] & clear, working_float()(1.0), trust)
+    if screened is None:
+        screened = screen_outliers(stack, trust, day, sigmas, cutoff, screen_factor, screen_floor, scale)
+    else:
+        screened = np.asarray(screened, dtype=bool) & (trust > 0)
+    trust = np.where(screened, working_float()(0.0), trust)
     used = trust > 0
     lin = neighbour_linear(stack, used, day, leave_one_out=True)
     if method == "rbf":
@@ -356,7 +358,7 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
         stand_in = locally_least_cloudy(stack, clear, np.asarray(valid, dtype=bool), day, holes, never_clear_radius,
                                         scale, darkness)
         out = np.where(holes[:, None], stand_in, out)
-    regressed = np.zeros(clear.shape, dtype=np.float32)
+    regressed = np.zeros(clear.shape, dtype=working_float())
     unregressed = {}  # dates with stand-ins: their estimate before the regression
     known = used & np.isfinite(out).all(axis=1)
     todo = np.flatnonzero(known.reshape(n, -1).any(axis=1) & (~clear).reshape(n, -1).any(axis=1))
@@ -380,23 +382,23 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
         # what the date's own trusted clear pixels still differ from the estimate by, smoothed in
         # space, is carried into its gaps
         if todo.size:
-            residual = np.where(known[todo][:, None], stack[todo] - out[todo], 0.0).astype(np.float32)
-            weight = np.where(known[todo], trust[todo], 0.0).astype(np.float32)
+            residual = np.where(known[todo][:, None], stack[todo] - out[todo], 0.0).astype(working_float())
+            weight = np.where(known[todo], trust[todo], 0.0).astype(working_float())
             correction, share = smooth_residuals(residual, weight, residual_radius)
             damp = share / (share + float(residual_damping)) if residual_damping > 0 else (share > 0)
             out[todo] = out[todo] + correction * damp[:, None]
             for t, before_regression in unregressed.items():
                 # the regression does not reach the stand-ins: they take the residuals to the
                 # estimate they were made with
-                residual = np.where(known[t][None], stack[t] - before_regression, 0.0).astype(np.float32)
+                residual = np.where(known[t][None], stack[t] - before_regression, 0.0).astype(working_float())
                 correction, share = smooth_residuals(residual[None], weight[list(todo).index(t)][None], residual_radius)
                 damp = share / (share + float(residual_damping)) if residual_damping > 0 else (share > 0)
                 out[t] = np.where(holes[t][None], before_regression + correction[0] * damp[0][None], out[t])
     if not leave_one_out:
         out = np.where(clear[:, None], stack, out)  # observed values stay; trust only picks neighbours
     if fallback is not None:
-        out = np.where(np.isnan(out), np.float32(fallback), out)
-    out = out.astype(np.float32, copy=False)
+        out = np.where(np.isnan(out), working_float()(fallback), out)
+    out = out.astype(working_float(), copy=False)
     if return_info:
         return out, {"trust": trust, "screened": screened, "never_clear": ~clear.any(axis=0), "regressed": regressed}
     return out
@@ -460,8 +462,8 @@ def gap_days(used, day):
     (dates x rows x cols float32), doubled where the used observations are on one side only
     (extrapolation is harder than interpolation); inf where there is none."""
     n = used.shape[0]
-    before = np.full(used.shape, np.inf, dtype=np.float32)
-    after = np.full(used.shape, np.inf, dtype=np.float32)
+    before = np.full(used.shape, np.inf, dtype=working_float())
+    after = np.full(used.shape, np.inf, dtype=working_float())
     last = np.full(used.shape[1:], -np.inf)
     for k in range(n):
         before[k] = day[k] - last
@@ -472,7 +474,7 @@ def gap_days(used, day):
         nxt = np.where(used[k], day[k], nxt)
     near = np.minimum(before, after)
     one_side = ~np.isfinite(before) | ~np.isfinite(after)
-    return np.where(one_side, 2 * near, near).astype(np.float32)
+    return np.where(one_side, 2 * near, near).astype(working_float())
 
 
 #: Bins of :func:`gap_days` for the error model (days).
@@ -574,7 +576,7 @@ def held_out_error(stack, clear, days=None, seed=0, share=0.2, scale=1.0, predic
     else:
         filled = predict(stack, rest)
     day = day_numbers(days, stack.shape[0])
-    linear = neighbour_linear(stack.astype(np.float32), rest, day, leave_one_out=False)
+    linear = neighbour_linear(stack.astype(working_float()), rest, day, leave_one_out=False)
     r, pixels = rmse_on(filled, stack, hidden, scale)
     r_lin, _ = rmse_on(linear, stack, hidden, scale)
     gaps = gap_days(rest, day)

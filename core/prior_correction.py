@@ -40,11 +40,15 @@ import numpy as np
 
 from . import gapfill as gf
 from .errors import InputError
+from .working_precision import working_float, working_precision
 
 #: Dates per forward pass at prediction time.
 _PREDICT_BATCH = 4
 #: Simulated-cloud configurations per tile (the gap filler runs once for each).
-SIMULATIONS = 6
+SIMULATIONS = 3
+#: The fit stops early when the held-out pixels ask for less than this share of the correction (a
+#: margin, so that no rounding difference between machines decides whether the fit goes on).
+STOP_SHARE = 0.02
 
 
 #: Scale of the S1 change channels (S1 in [0, 1] units; a change of 0.25 becomes 1).
@@ -63,13 +67,13 @@ def s1_change(inputs, paired, trust, days):
     weights (the same dates and weights as :func:`compute_prior`), scaled by ``S1_CHANGE_SCALE``;
     0 on dates without a real S1 partner (``paired``) and everywhere when ``paired`` is None."""
     n = inputs.shape[0]
-    out = np.zeros((n, 2) + inputs.shape[2:], dtype=np.float32)
+    out = np.zeros((n, 2) + inputs.shape[2:], dtype=working_float())
     if paired is None:
         return out
     paired = np.asarray(paired, dtype=bool)
     if paired.sum() < 2:
         return out
-    s1 = inputs[:, :2].astype(np.float32)
+    s1 = inputs[:, :2].astype(working_float())
     weights = trust * paired[:, None, None]
     est, _ = gf.rbf_estimate(s1, weights, gf.day_numbers(days, n), leave_one_out=True)
     change = np.nan_to_num(s1 - est) * S1_CHANGE_SCALE
@@ -77,31 +81,31 @@ def s1_change(inputs, paired, trust, days):
     return out
 
 
-def compute_prior(target, clear, valid, days, origin=(0, 0), leave_one_out=False, return_info=False):
+def compute_prior(target, clear, valid, days, origin=(0, 0), leave_one_out=False, return_info=False, screened=None):
     """(the gap filler's image of every date from its clear pixels, dates x bands x rows x cols in
     [0, 1] without NaN; the trust in every observation, dates x rows x cols); with ``return_info``
     also the gap filler's info (``regressed``: how much of each date's regression reached each
     pixel). ``leave_one_out``: every date from the other dates only (the image of a date that is
-    cloudy all around)."""
+    cloudy all around). ``screened``: the screening of the whole series, reused."""
     prior, info = gf.fill_series(target, clear, days, valid=valid, scale=1.0, origin=origin, return_info=True,
-                                 leave_one_out=leave_one_out)
+                                 leave_one_out=leave_one_out, screened=screened)
     if np.isnan(prior).any():
         mean = np.array([target[:, b][clear].mean() if clear.any() else 0.5 for b in range(target.shape[1])],
-                        dtype=np.float32)
+                        dtype=working_float())
         prior = np.where(np.isnan(prior), mean[None, :, None, None], prior)
-    prior = np.clip(prior, 0, 1).astype(np.float32)
+    prior = np.clip(prior, 0, 1).astype(working_float())
     return (prior, info["trust"], info) if return_info else (prior, info["trust"])
 
 
 def simulated_clouds(clear, train, cloudy, rng, configurations=None):
     """Clear pixels to hide, per configuration (configurations x dates x rows x cols bool): in
-    configuration ``k`` the dates ``t`` with ``t % (configurations // 2) == k % (configurations //
-    2)`` hide their ``train`` pixels behind the real cloud mask of another date (drawn among the dates
-    that are cloudy there, randomly flipped), the others hide nothing, so that a hidden date keeps its
-    neighbours in time as in a real run. Every date is hidden in two configurations."""
+    configuration ``k`` the dates ``t`` with ``t % 3 == k % 3`` hide their ``train`` pixels behind the
+    real cloud mask of another date (drawn among the dates that are cloudy there, randomly flipped),
+    the others hide nothing, so that a hidden date keeps its neighbours in time as in a real run.
+    Every date is hidden in ``configurations / 3`` configurations."""
     configurations = int(configurations or SIMULATIONS)
     n = clear.shape[0]
-    groups = max(1, configurations // 2)
+    groups = min(3, configurations)
     hides = np.zeros((configurations,) + clear.shape, dtype=bool)
     for k in range(configurations):
         for t in range(n):
@@ -135,6 +139,11 @@ def _network_input(torch, y, base, visible, extra):
     return torch.cat([vis * y + (1 - vis) * base, vis, base, extra], dim=1)
 
 
+def _dates_of(where):
+    """Indexes of the dates (first axis) with any pixel in ``where``."""
+    return np.flatnonzero(where.reshape(where.shape[0], -1).any(axis=1))
+
+
 def _share(r, d):
     """The share in [0, 1] of the correction ``d`` that best explains the residual ``r`` (least squares)."""
     dd = float((d.astype(np.float64) ** 2).sum())
@@ -156,7 +165,7 @@ def _consistent_share(r, d, dates):
 def _held_out_share(correct, base, visible, target, where):
     """The share of the network's current correction that the held-out pixels ``where`` ask for,
     with ``base`` as the gap filler's image and ``visible`` visible."""
-    d = correct(base, visible).transpose(1, 0, 2, 3)[:, where]
+    d = correct(base, visible, _dates_of(where)).transpose(1, 0, 2, 3)[:, where]
     r = (target - base).transpose(1, 0, 2, 3)[:, where]
     return _consistent_share(r, d, np.nonzero(where)[0])
 
@@ -175,7 +184,6 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
     from .seq2seq import require_torch
 
     torch = require_torch()
-    from ..models.gap_correction_net import build_gap_correction_net
 
     started = time.perf_counter()
     device = torch.device(device)
@@ -185,47 +193,79 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
     valid = np.ones(clear.shape, dtype=bool) if valid is None else np.asarray(valid, dtype=bool)
     use_amp = (device.type == "cuda") if mixed_precision is None else (bool(mixed_precision) and device.type == "cuda")
     total = int(steps if steps is not None else schedule.steps)
+    # everything the network sees is computed in float64 (core.working_precision): the fit amplifies
+    # any difference in its inputs, and float32 sums differ in the last bit from one CPU to another
+    with working_precision(np.float64):
+        return _fit_correction(target, clear, inputs, schedule, device, seed, days, valid, init_state, total,
+                               on_step, use_amp, paired, origin, torch, started)
+
+
+def _fit_correction(target, clear, inputs, schedule, device, seed, days, valid, init_state, total, on_step, use_amp,
+                    paired, origin, torch, started):
+    from ..models.gap_correction_net import build_gap_correction_net
+
+    n, bands, h, w = target.shape
+    target = target.astype(np.float64)
     # the gap filler's image: of the series as it is (the result's base), and the trust it gives
     prior, trust, prior_info = compute_prior(target, clear, valid, days, origin, return_info=True)
-    inputs = np.concatenate([inputs.astype(np.float32), s1_change(inputs, paired, trust, days)], axis=1)
+    inputs = np.concatenate([inputs.astype(np.float64), s1_change(inputs, paired, trust, days)], axis=1)
     held = gf.held_out_masks(clear, seed, share=schedule.holdout) & (trust > 0)
     train = (trust > 0) & ~held
     cloudy = valid & ~clear
     rng = np.random.default_rng([int(seed), 53])
     hides = simulated_clouds(clear, train, cloudy, rng) if total > 0 else np.zeros((0,) + clear.shape, dtype=bool)
     # ... and with the simulated clouds (and the held-out pixels) hidden: what the network learns from
-    bases = [compute_prior(target, clear & ~held & ~hide, valid, days, origin)[0] for hide in hides]
+    screened = prior_info["screened"]
+    bases = [compute_prior(target, clear & ~held & ~hide, valid, days, origin, screened=screened)[0] for hide in hides]
     # the held-out pixels, in both regimes of a real run: hidden in a partly clear date (the gap
     # filler's image with them hidden) and in a date cloudy all around (the image from the other
     # dates alone, nothing of the date visible)
     validation = {}
     if held.any():
+        # (screened again without the held-out pixels: their values must not shape their own base)
         validation["partial"] = (compute_prior(target, clear & ~held, valid, days, origin)[0], clear & ~held, held)
 
     torch.manual_seed(int(seed))
     net = build_gap_correction_net(extra_channels(bands) - 2 + inputs.shape[1], bands, schedule.channels)
+    # on the CPU the fit runs in float64: the short fit amplifies rounding differences, and with
+    # float32 the thread count or the CPU's vector width (the order of the sums) changed which
+    # correction the held-out pixels asked for; in float64 those differences stay far below what
+    # decides anything (CUDA keeps float32 with bfloat16 autocast)
+    dtype = torch.float64 if device.type == "cpu" else torch.float32
+    net = net.to(device=device, dtype=dtype)
     if init_state is not None:
         net.load_state_dict(init_state)
-    net = net.to(device)
-    y_all = torch.from_numpy(np.ascontiguousarray(target, dtype=np.float32)).to(device)
-    x_all = torch.from_numpy(np.ascontiguousarray(inputs, dtype=np.float32)).to(device)
-    t_all = torch.from_numpy(np.where(train, trust, 0).astype(np.float32)).to(device)
+
+    def tensor(array):
+        return torch.from_numpy(np.ascontiguousarray(array)).to(device=device, dtype=dtype)
+
+    y_all = tensor(target)
+    x_all = tensor(inputs)
+    t_all = tensor(np.where(train, trust, 0))
     clear_t = torch.from_numpy(clear & ~held).to(device)
-    bases_t = [torch.from_numpy(b).to(device) for b in bases]
+    bases_t = [tensor(b) for b in bases]
     hides_t = [torch.from_numpy(hd).to(device) for hd in hides]
 
-    def correct(base_np, visible_np):
-        """The network's correction of every date, with ``base_np`` as the gap filler's image and
-        ``visible_np`` visible."""
-        out = np.empty(target.shape, dtype=np.float32)
-        vis_all = torch.from_numpy(visible_np).to(device)
-        base_all = torch.from_numpy(base_np).to(device)
+    def correct(base_np, visible_np, dates):
+        """The network's correction of the dates ``dates`` (0 elsewhere), with ``base_np`` as the gap
+        filler's image and ``visible_np`` visible. Evaluated in float32 (a copy of the network):
+        its rounding moves a correction by about 1e-7, far below what any decision depends on."""
+        import copy
+
+        out = np.zeros(target.shape, dtype=np.float32)
+        dates = [int(t) for t in dates]
+        if not dates:
+            return out
+        single = copy.deepcopy(net).float().eval()
         with torch.no_grad():
-            for a in range(0, n, _PREDICT_BATCH):
-                e = min(n, a + _PREDICT_BATCH)
-                x = _network_input(torch, y_all[a:e], base_all[a:e], vis_all[a:e], x_all[a:e])
+            for a in range(0, len(dates), _PREDICT_BATCH):
+                chunk = dates[a:a + _PREDICT_BATCH]
+                x = _network_input(torch, torch.from_numpy(target[chunk].astype(np.float32)).to(device),
+                                   torch.from_numpy(np.ascontiguousarray(base_np[chunk], dtype=np.float32)).to(device),
+                                   torch.from_numpy(visible_np[chunk]).to(device),
+                                   torch.from_numpy(np.ascontiguousarray(inputs[chunk], dtype=np.float32)).to(device))
                 with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=use_amp):
-                    out[a:e] = net(x).float().cpu().numpy()
+                    out[chunk] = single(x).float().cpu().numpy()
         return out
 
     optimiser = torch.optim.Adam(net.parameters(), lr=schedule.learning_rate)
@@ -269,7 +309,7 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
                 x = _network_input(torch, y, base, visible, extra)
                 with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=use_amp):
                     correction = net(x)
-                err = base + correction.float() - y
+                err = base + correction.to(dtype) - y
                 loss = (err * err * weight[:, None]).sum() / (weight.sum() * bands).clamp_min(1e-6)
                 optimiser.zero_grad(set_to_none=True)
                 loss.backward()
@@ -288,7 +328,7 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
             asked.extend(_held_out_share(correct, base, visible, target, where)
                          for base, visible, where in validation.values())
             net.train()
-            if max(asked) == 0.0:
+            if max(asked) < STOP_SHARE:
                 stopped = True
         if on_step is not None:
             on_step(total if stopped else done, total)
@@ -312,7 +352,7 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
         r = (target - base).transpose(1, 0, 2, 3)[:, where]                  # bands x pixels
         d = np.zeros_like(r)
         if done and not stopped:
-            d = correct(base, visible).transpose(1, 0, 2, 3)[:, where]
+            d = correct(base, visible, _dates_of(where)).transpose(1, 0, 2, 3)[:, where]
             alphas[regime] = _consistent_share(r, d, np.nonzero(where)[0])
         info["estimated_rmse_prior" + suffix] = float(np.sqrt(np.mean(r.astype(np.float64) ** 2)))
         info["estimated_rmse" + suffix] = float(np.sqrt(np.mean((r.astype(np.float64) - alphas[regime] * d) ** 2)))
@@ -321,7 +361,8 @@ def fit_correction(target, clear, inputs, schedule, device="cpu", seed=0, days=N
     reached = np.clip(prior_info["regressed"], 0.0, 1.0)
     alpha_map = (reached * alphas["partial"] + (1 - reached) * alphas["whole"]).astype(np.float32)
     alpha = float(max(alphas.values()))
-    pred = prior if alpha == 0 else np.clip(prior + alpha_map[:, None] * correct(prior, clear), 0, 1)
+    corrected = _dates_of((alpha_map > 0) & ~clear)
+    pred = prior if alpha == 0 else np.clip(prior + alpha_map[:, None] * correct(prior, clear, corrected), 0, 1)
     info["alpha_partial"], info["alpha_whole"] = alphas["partial"], alphas["whole"]
     info["alpha"] = alpha
     info["state"] = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}

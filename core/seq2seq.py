@@ -100,9 +100,9 @@ PRESETS = {
     # small 2D U-Net fitted on the series with its own cloud masks pasted onto clear pixels, the
     # share of the correction chosen on held-out clear pixels. Chosen on the tuning windows of
     # benchmarks/bench_quality.py (see the README for both parts of the benchmark).
-    "fast": Schedule("fast", passes=1, steps=300, learning_rate=0.002, batch_dates=6, final_lr_fraction=0.1,
+    "fast": Schedule("fast", passes=1, steps=240, learning_rate=0.002, batch_dates=6, final_lr_fraction=0.1,
                      kind="prior", channels=(16, 32, 64), crop=64, holdout=0.2, average_last=0.5,
-                     warm_steps=150),
+                     warm_steps=120),
     "paper": Schedule("paper", passes=20, steps=100, learning_rate=0.01, batch_dates=5),
     # The previous default (1 pass x 40 steps per batch of 12 dates of the paper's network), kept for
     # benchmarks/bench_quality.py --old-fast only.
