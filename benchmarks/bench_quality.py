@@ -216,7 +216,11 @@ def main():
     parser.add_argument("--spread", action="store_true", help="seq2seq again with seed 1 and with 2 threads")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json", default=str(REPO / "bench_output" / "quality.json"))
+    parser.add_argument("--markdown", metavar="JSON", help="print the README tables of an earlier run's JSON and stop")
     args = parser.parse_args()
+    if args.markdown:
+        print_markdown(json.loads(Path(args.markdown).read_text()))
+        return
     make_plugin_importable()
     from s2cloudfree.core import evaluation_protocol as ep
 
@@ -354,6 +358,51 @@ def print_spread(rows):
             v = statistics.fmean(r["scores"][f"{name}_{tag}"]["rmse"] for r in sel)
             worst = max(abs(r["scores"][f"{name}_{tag}"]["rmse"] / r["scores"][name]["rmse"] - 1) for r in sel)
             print(f"  {tag:8s}: mean RMSE {v:.4f} ({100 * (v / base - 1):+.2f} %), worst single case {100 * worst:.2f} %")
+
+
+MARKDOWN_METHODS = ("least_cloudy", "mosaic", "temporal_linear", "gapfill_noreg", "gapfill", "seq2seq_s1",
+                    "seq2seq_noise")
+
+
+def print_markdown(result):
+    """README tables: per site and part, every method's mean RMSE / SSIM over all cases; then the
+    cases with seq2seq (every method on those cases only)."""
+    rows = result["rows"]
+    sites = list(dict.fromkeys(r["site"] for r in rows))
+    print(f"Measured {result['date']} on {result['machine']}, {result['threads']} thread(s).\n")
+    header = "| site, part (cases) | " + " | ".join(LABELS[m] for m in MARKDOWN_METHODS[:5]) + " |"
+    print(header)
+    print("|" + " --- |" * (header.count("|") - 1))
+    for site in sites + ["all"]:
+        for part in ("tune", "report"):
+            sel = [r for r in rows if (site == "all" or r["site"] == site) and r["part"] == part]
+            if not sel:
+                continue
+            cells = []
+            for m in MARKDOWN_METHODS[:5]:
+                rm = statistics.fmean(r["scores"][m]["rmse"] for r in sel)
+                ss = statistics.fmean(r["scores"][m]["ssim"] for r in sel)
+                cells.append(f"{rm:.4f} / {ss:.3f}")
+            best = min(float(c.split(" / ")[0]) for c in cells)
+            cells = [f"**{c}**" if float(c.split(" / ")[0]) == best else c for c in cells]
+            print(f"| {site}, {part} ({len(sel)}) | " + " | ".join(cells) + " |")
+    print()
+    header = "| site, part (cases with seq2seq) | mosaicing | temporal linear | gapfill | seq2seq | seq2seq / gapfill per case (mean, best, worst) |"
+    print(header)
+    print("|" + " --- |" * (header.count("|") - 1))
+    for site in sites + ["all"]:
+        for part in ("tune", "report"):
+            sel = [r for r in rows if (site == "all" or r["site"] == site) and r["part"] == part
+                   and any(m in r["scores"] for m in ("seq2seq_s1", "seq2seq_noise"))]
+            if not sel:
+                continue
+            net = [r["scores"].get("seq2seq_s1") or r["scores"]["seq2seq_noise"] for r in sel]
+            cells = [f"{statistics.fmean(r['scores'][m]['rmse'] for r in sel):.4f}"
+                     for m in ("mosaic", "temporal_linear", "gapfill")]
+            cells.append(f"{statistics.fmean(v['rmse'] for v in net):.4f}")
+            ratios = [v["rmse"] / r["scores"]["gapfill"]["rmse"] for v, r in zip(net, sel)]
+            cells.append(f"{statistics.fmean(ratios):.3f}, {min(ratios):.3f}, {max(ratios):.3f}")
+            print(f"| {site}, {part} ({len(sel)}) | " + " | ".join(cells) + " |")
 
 
 def machine():
