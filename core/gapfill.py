@@ -114,32 +114,37 @@ def kernel_weights(day, sigma, cutoff=DEFAULT_CUTOFF, leave_one_out=False):
 
 
 def rbf_estimate(stack, weights, day, sigmas=DEFAULT_SIGMAS, cutoff=DEFAULT_CUTOFF, leave_one_out=False):
-    """(estimate dates x bands x rows x cols float32 with NaN where no kernel has data, and the
-    ensemble's availability dates x rows x cols). ``weights`` (dates x rows x cols, bool or float
-    in [0, 1]) is the trust in every observation: 0 leaves it out."""
+    """(estimate dates x bands x rows x cols with NaN where no kernel has data, and the ensemble's
+    availability dates x rows x cols). ``weights`` (dates x rows x cols, bool or float in [0, 1])
+    is the trust in every observation: 0 leaves it out. Band by band, so that the working arrays
+    are a few dates x pixels on top of the result."""
+    kind = working_float()
     n, b = stack.shape[:2]
     shape = stack.shape[2:]
     p = int(np.prod(shape))
-    c = np.asarray(weights, dtype=working_float()).reshape(n, p)
-    y = (stack.reshape(n, b, p) * c[:, None, :]).reshape(n, b * p)
-    y = np.nan_to_num(y, copy=False)
-    total = np.zeros((n, b * p), dtype=working_float())
-    weight = np.zeros((n, p), dtype=working_float())
+    c = np.asarray(weights, dtype=kind).reshape(n, p)
+    kernels, scales = [], []
+    weight = np.zeros((n, p), dtype=kind)
     for sigma in sigmas:
         w = kernel_weights(day, sigma, cutoff, leave_one_out)
         den = w @ c                                     # n x p: available kernel weight
         full = np.maximum(w.sum(axis=1), 1e-12)[:, None]  # the kernel's whole weight per date
         share = den / full                              # availability in [0, 1]
-        num = w @ y                                     # n x (b p)
         with np.errstate(invalid="ignore", divide="ignore"):
-            scale = np.where(den > 1e-6, share / np.maximum(den, 1e-12), 0.0).astype(working_float())
-        # estimate_k * share_k = num / den * share
-        total += (num.reshape(n, b, p) * scale[:, None, :]).reshape(n, b * p)
-        weight += np.where(den > 1e-6, share, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        est = total.reshape(n, b, p) / weight[:, None, :]
-    est = np.where((weight > 0)[:, None, :], est, np.nan)
-    return est.reshape(stack.shape).astype(working_float(), copy=False), weight.reshape((n,) + shape)
+            # estimate_k * share_k = num / den * share
+            scales.append(np.where(den > 1e-6, share / np.maximum(den, 1e-12), 0.0).astype(kind))
+        kernels.append(w)
+        weight += np.where(den > 1e-6, share, 0.0).astype(kind)
+    est = np.empty((n, b, p), dtype=kind)
+    available = weight > 0
+    for band in range(b):
+        y = np.nan_to_num(stack[:, band].reshape(n, p).astype(kind, copy=False) * c)
+        total = np.zeros((n, p), dtype=kind)
+        for w, scale in zip(kernels, scales):
+            total += (w @ y) * scale
+        with np.errstate(invalid="ignore", divide="ignore"):
+            est[:, band] = np.where(available, total / weight, np.nan)
+    return est.reshape(stack.shape), weight.reshape((n,) + shape)
 
 
 def box_sum(values, radius):
@@ -209,39 +214,30 @@ def observation_trust(clear, radius=DEFAULT_TRUST_RADIUS, minimum=DEFAULT_TRUST_
 
 def neighbour_linear(stack, clear, day, leave_one_out=True):
     """Linear in time between the nearest clear dates before and after every date (self excluded
-    when ``leave_one_out``), the nearest carried with one side only; NaN where no date is clear."""
+    when ``leave_one_out``), the nearest carried with one side only; NaN where no date is clear.
+    The neighbours are found as date indexes (two small integer arrays), so the working arrays are
+    one date at a time on top of the result."""
+    from .date_regression import gather_dates, neighbour_dates
+
     n = stack.shape[0]
-    shape = stack.shape[2:]
     kind = working_float()
+    before, after = neighbour_dates(clear)
+    if not leave_one_out:
+        own = np.arange(n, dtype=np.int16)[:, None, None]
+        before = np.where(clear, own, before)
+        after = np.where(clear, own, after)
+    days = np.concatenate([np.asarray(day, dtype=np.float64), [np.nan]])  # index -1: no date
     out = np.empty(stack.shape, dtype=kind)
-    before_val = np.zeros(stack.shape[1:], dtype=kind)
-    before_day = np.full(shape, np.nan)
-    befores = []
-    for k in range(n):  # np.where makes new arrays: the list keeps every state without copies
-        if not leave_one_out:
-            before_val = np.where(clear[k][None], stack[k], before_val)
-            before_day = np.where(clear[k], day[k], before_day)
-        befores.append((before_val, before_day))
-        if leave_one_out:
-            before_val = np.where(clear[k][None], stack[k], before_val)
-            before_day = np.where(clear[k], day[k], before_day)
-    after_val = np.zeros(stack.shape[1:], dtype=kind)
-    after_day = np.full(shape, np.nan)
-    for k in range(n - 1, -1, -1):
-        if not leave_one_out:
-            after_val = np.where(clear[k][None], stack[k], after_val)
-            after_day = np.where(clear[k], day[k], after_day)
-        bv, bd = befores[k]
-        befores[k] = None
-        has_b, has_a = ~np.isnan(bd), ~np.isnan(after_day)
+    for k in range(n):
+        bd, ad = days[before[k]], days[after[k]]
+        has_b, has_a = ~np.isnan(bd), ~np.isnan(ad)
+        bv = gather_dates(stack, before[k]).astype(kind, copy=False)
+        av = gather_dates(stack, after[k]).astype(kind, copy=False)
         both = has_b & has_a
-        span = np.where(both, after_day - bd, 1.0)
+        span = np.where(both, ad - bd, 1.0)
         w = np.where(both & (span > 0), (day[k] - bd) / np.where(span > 0, span, 1.0), 0.0).astype(kind)
-        out[k] = np.where(both[None], bv + (after_val - bv) * w[None],
-                          np.where((has_b & ~has_a)[None], bv, np.where((has_a & ~has_b)[None], after_val, np.nan)))
-        if leave_one_out:
-            after_val = np.where(clear[k][None], stack[k], after_val)
-            after_day = np.where(clear[k], day[k], after_day)
+        out[k] = np.where(both[None], bv + (av - bv) * w[None],
+                          np.where((has_b & ~has_a)[None], bv, np.where((has_a & ~has_b)[None], av, np.nan)))
     return out
 
 
@@ -257,10 +253,20 @@ def screen_outliers(stack, trust, day, sigmas=DEFAULT_SIGMAS, cutoff=DEFAULT_CUT
 
     est, _ = rbf_estimate(stack, trust, day, sigmas, cutoff, leave_one_out=True)
     lin = neighbour_linear(stack, used, day, leave_one_out=True)
-    est = np.where(np.isnan(est), lin, est)
+    np.copyto(est, lin, where=np.isnan(est))
+    del lin
+    # mean absolute deviation over the bands (finite ones), band by band: no stack-sized temporaries
+    total = np.zeros((stack.shape[0],) + stack.shape[2:], dtype=est.dtype)
+    count = np.zeros(total.shape, dtype=np.int32)
+    for band in range(stack.shape[1]):
+        d = np.abs(stack[:, band] - est[:, band])
+        finite = np.isfinite(d)
+        total += np.where(finite, d, 0)
+        count += finite
+    del est
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        dev = np.nanmean(np.abs(stack - est), axis=1) / float(scale)  # dates x rows x cols
+        dev = (total / count) / float(scale)  # dates x rows x cols (NaN where no band is finite)
         dev = np.where(used & np.isfinite(dev), dev, np.nan)
         enough = np.sum(np.isfinite(dev), axis=0) >= 3
         typical = np.nanmedian(np.where(enough[None], dev, 0.0), axis=0)
@@ -344,12 +350,12 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
         screened = np.asarray(screened, dtype=bool) & (trust > 0)
     trust = np.where(screened, working_float()(0.0), trust)
     used = trust > 0
-    lin = neighbour_linear(stack, used, day, leave_one_out=True)
+    out = neighbour_linear(stack, used, day, leave_one_out=True)
     if method == "rbf":
         est, _ = rbf_estimate(stack, trust, day, sigmas, cutoff, leave_one_out=True)
-        out = np.where(np.isnan(est), lin, est)
-    else:
-        out = lin
+        np.copyto(est, out, where=np.isnan(est))
+        out = est
+        del est
     holes = np.isnan(out).any(axis=1)
     if never_clear == "local" and holes.any():
         # a pixel-date that no other date observes: the locally least cloudy other date stands in
@@ -381,19 +387,19 @@ def fill_series(stack, clear, days=None, method="rbf", sigmas=DEFAULT_SIGMAS, cu
     if residual_radius and residual_radius > 0 and not leave_one_out:
         # what the date's own trusted clear pixels still differ from the estimate by, smoothed in
         # space, is carried into its gaps
-        if todo.size:
-            residual = np.where(known[todo][:, None], stack[todo] - out[todo], 0.0).astype(working_float())
-            weight = np.where(known[todo], trust[todo], 0.0).astype(working_float())
-            correction, share = smooth_residuals(residual, weight, residual_radius)
-            damp = share / (share + float(residual_damping)) if residual_damping > 0 else (share > 0)
-            out[todo] = out[todo] + correction * damp[:, None]
-            for t, before_regression in unregressed.items():
+        for t in todo:  # date by date: the box filters' temporaries stay one date large
+            weight = np.where(known[t], trust[t], 0.0).astype(working_float())[None]
+            estimates = [(out[t], None)]
+            if t in unregressed:
                 # the regression does not reach the stand-ins: they take the residuals to the
                 # estimate they were made with
-                residual = np.where(known[t][None], stack[t] - before_regression, 0.0).astype(working_float())
-                correction, share = smooth_residuals(residual[None], weight[list(todo).index(t)][None], residual_radius)
+                estimates.append((unregressed.pop(t), holes[t]))
+            for estimate, where in estimates:
+                residual = np.where(known[t][None], stack[t] - estimate, 0.0).astype(working_float())
+                correction, share = smooth_residuals(residual[None], weight, residual_radius)
                 damp = share / (share + float(residual_damping)) if residual_damping > 0 else (share > 0)
-                out[t] = np.where(holes[t][None], before_regression + correction[0] * damp[0][None], out[t])
+                smoothed = estimate + correction[0] * damp[0][None]
+                out[t] = smoothed if where is None else np.where(where[None], smoothed, out[t])
     if not leave_one_out:
         out = np.where(clear[:, None], stack, out)  # observed values stay; trust only picks neighbours
     if fallback is not None:

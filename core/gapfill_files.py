@@ -153,9 +153,10 @@ def _gapfill_masked(s2_paths, mask_paths, output_folder, extent, extent_crs, met
                    never_clear="local" if never_clear == "local" else "fallback", regression=bool(regression))
     overlap = reach(never_clear == "local", bool(regression))
     prefetch = max(int(threads or 1), 1)
-    # per pixel of a window: the stack and about 7 working copies of it (float32), masks, the
-    # regression's neighbour indexes, output
-    bytes_pp = n * (bands * (dtype.itemsize + 4 * 8) + 20) + bands * dtype.itemsize
+    # per pixel of a window: the stack as read and about 5 float32 copies of it at the peak (the
+    # stack, its validity-masked copy, the estimate, the result; measured with tracemalloc), masks,
+    # the regression's neighbour indexes, output
+    bytes_pp = n * (bands * (dtype.itemsize + 4 * 5) + 20) + bands * dtype.itemsize
     steps = plan_windows(grid.height, grid.width, bytes_pp, memory_mb, overlap=overlap)
     reporter.info(f"Gap filling: {'radial-basis ensemble, sigma ' + ', '.join(f'{s:g}' for s in sigmas) + ' days' if method == 'rbf' else 'linear in time'}; "
                   f"screening of missed clouds {'on' if screen else 'off'}; regression of each date on its "
