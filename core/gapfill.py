@@ -530,7 +530,9 @@ class ErrorModel:
 def bin_values(sq_by_date, gaps_by_date, bins):
     """Per gap bin: the median over dates of the dates' mean squared error in that bin (a date
     whose "clear" pixels are hazy does not dominate), pooled when few dates have the bin; empty
-    bins take the value of the nearest smaller bin; made non-decreasing with the gap."""
+    bins take the value of the nearest smaller bin. (Not forced to grow with the gap: on the real
+    series of benchmarks/bench_quality.py that made the estimate of a run over-estimate more,
+    median 1.24 instead of 1.15 times the protocol's error.)"""
     values = np.full(len(bins) - 1, np.nan)
     for b in range(len(bins) - 1):
         per_date, pooled = [], []
@@ -552,7 +554,7 @@ def bin_values(sq_by_date, gaps_by_date, bins):
     for b in range(1, len(values)):
         if not np.isfinite(values[b]):
             values[b] = values[b - 1]
-    return np.maximum.accumulate(values)
+    return values
 
 
 def held_out_error(stack, clear, days=None, seed=0, share=0.2, scale=1.0, predict=None, keep_pieces=False,

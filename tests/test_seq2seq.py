@@ -462,10 +462,11 @@ def test_default_preset_gives_the_same_image_with_other_threads_and_cpu_kernels(
     """The same case with 1 thread here and, in a fresh process, with 2 threads and the AVX2 code
     paths of torch, oneDNN, MKL, OpenBLAS and numpy: the same image (float32 rounding apart). In
     float32 the fit did not survive this (0 % of the correction kept in one run, 40 % in the other);
-    the case is one where the network's correction is kept, so the network's path is compared."""
+    the case is the one of QUALITY_CASES where the network's correction is largest (up to 0.006 of
+    reflectance; on the others it is 0.005, 0.0006 and 0), so the network's path is compared."""
     from s2cloudfree.core import gapfill as gf
 
-    site, first, target, source = QUALITY_CASES[-1]
+    site, first, target, source = QUALITY_CASES[0]
     case, use_s1 = _quality_case(shared_data, site, first, target, source)
     here = _seq2seq_image(case, use_s1, 1)
     prior = np.nan_to_num(gf.fill_series(case.data, case.clear, case.dates, valid=case.valid)[case.target], nan=0.5)
@@ -476,7 +477,7 @@ def test_default_preset_gives_the_same_image_with_other_threads_and_cpu_kernels(
         "sys.path.insert(0, os.path.join(os.path.dirname(sys.argv[1]), 'scripts')); "
         "from plugin_link import make_plugin_importable; make_plugin_importable(); import test_seq2seq as t; "
         "from pathlib import Path; "
-        "case, use_s1 = t._quality_case(Path(sys.argv[2]), *t.QUALITY_CASES[-1]); "
+        "case, use_s1 = t._quality_case(Path(sys.argv[2]), *t.QUALITY_CASES[0]); "
         "np.save(sys.argv[3], t._seq2seq_image(case, use_s1, 2))")
     env = dict(os.environ, **OTHER_CPU)
     done = subprocess.run([sys.executable, "-c", script, os.path.dirname(__file__), str(shared_data), str(out)],
