@@ -163,6 +163,11 @@ def _gapfill_masked(s2_paths, mask_paths, output_folder, extent, extent_crs, met
                   f"neighbours {'on' if regression else 'off'}; pixels never clear: "
                   f"{'locally least cloudy date' if never_clear == 'local' else 'nodata'}; {len(steps)} window(s) "
                   f"(memory budget {memory_mb:g} MB).")
+    processed = sum(st.read.height * st.read.width for st in steps) / max(grid.height * grid.width, 1)
+    if processed > 2.0:
+        reporter.info(f"The windows overlap by {overlap} px on each side (what a pixel's result depends on), "
+                      f"so {processed:.1f} times the region's pixels are read and filled; a larger memory "
+                      f"budget (MEMORY_MB) makes larger windows and a faster run.")
     readers = series.observation_readers()
     span = ProgressSpan(reporter, 0.0, 100.0, len(steps) * n * 2)
     descriptions = output_descriptions(series)

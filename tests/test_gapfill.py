@@ -190,6 +190,9 @@ def test_result_does_not_depend_on_the_memory_budget(sample, tmp_path):
     many, rep_many = _run(sample, tmp_path / "many", memory_mb=1)
     assert any("1 window(s)" in m for m in rep_one.messages)
     assert any("9 window(s)" in m for m in rep_many.messages)
+    # the tiny budget is said to cost time: 9 windows of up to 64 + 2 x 86 px over a 136 px region
+    assert not any("times the region's pixels" in m for m in rep_one.messages)
+    assert any("times the region's pixels are read and filled" in m and "MEMORY_MB" in m for m in rep_many.messages)
     differing = total = 0
     for a, b in zip(one["outputs"], many["outputs"]):
         x, y = _read(a).astype(np.int64), _read(b).astype(np.int64)
