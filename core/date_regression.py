@@ -162,6 +162,30 @@ def _interpolate_cells(values, cell, pad, shape):
     return by_rows[:, c0] * (1 - fc)[None, :] + by_rows[:, c1] * fc[None, :]
 
 
+def solve_symmetric_positive(a, b):
+    """Solve a[i] @ x[i] = b[i] for a stack of symmetric positive definite matrices (n x F x F,
+    right-hand sides n x F x B) by Cholesky factorisation, vectorised over the stack in plain
+    element-wise float64 arithmetic. Not np.linalg.solve: that calls LAPACK once per matrix, and
+    with a multi-threaded BLAS on a busy machine each of those small calls waits for its threads
+    (0.5 s instead of 5 ms for 289 systems of 40 features, measured); element-wise sums also
+    round the same on every CPU."""
+    a = np.asarray(a, dtype=np.float64)
+    x = np.array(b, dtype=np.float64)
+    nf = a.shape[-1]
+    low = np.zeros_like(a)
+    for j in range(nf):
+        row = low[:, j, :j]
+        diag = np.sqrt(np.maximum(a[:, j, j] - np.einsum("nk,nk->n", row, row), 1e-300))
+        low[:, j, j] = diag
+        if j + 1 < nf:
+            low[:, j + 1:, j] = (a[:, j + 1:, j] - np.einsum("nik,nk->ni", low[:, j + 1:, :j], row)) / diag[:, None]
+    for j in range(nf):                          # forward: low @ z = b
+        x[:, j] = (x[:, j] - np.einsum("nk,nkb->nb", low[:, j, :j], x[:, :j])) / low[:, j, j, None]
+    for j in range(nf - 1, -1, -1):              # backward: low.T @ x = z
+        x[:, j] = (x[:, j] - np.einsum("nk,nkb->nb", low[:, j + 1:, j], x[:, j + 1:])) / low[:, j, j, None]
+    return x
+
+
 def fit_date(observed, estimate, before, after, weight, cell=DEFAULT_CELL, reach_cells=DEFAULT_REACH_CELLS,
              ridge=DEFAULT_RIDGE, min_samples_per_feature=DEFAULT_MIN_SAMPLES_PER_FEATURE, origin=(0, 0),
              scale=1.0):
@@ -196,7 +220,7 @@ def fit_date(observed, estimate, before, after, weight, cell=DEFAULT_CELL, reach
     system = xx + (ridge * np.maximum(n, 1e-12))[..., None, None] * penalty + 1e-12 * np.eye(nf)
     coef = np.zeros(xy.shape)
     if fitted.any():
-        coef[fitted] = np.linalg.solve(system[fitted], xy[fitted])
+        coef[fitted] = solve_symmetric_positive(system[fitted], xy[fitted])
     correction = _apply_cells(coef, features, cell, pad)
     share = _interpolate_cells(fitted.astype(np.float64), cell, pad, (h, w))
     out = (e + correction) / s
