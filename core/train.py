@@ -27,7 +27,7 @@ import math
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -40,6 +40,8 @@ from .validity import valid_pixels
 from .windows import Window
 
 _CELL = 8  # block size of the per-date clear maps used to pick patches
+#: Smallest training patch (px) chosen when PATCH_SIZE does not fit the region.
+MIN_PATCH = 16
 
 
 @dataclass
@@ -136,9 +138,15 @@ class SeriesData:
             self.val_rows = max(int(math.ceil(settings.val_fraction * h)), 8)
         self.train_rows = h - self.val_rows
         if self.train_rows < p or w < p:
-            raise InputError(
-                f"The region ({w} x {h} px, {self.val_rows} rows held out for validation) is too small "
-                f"for training patches of {p} px: lower PATCH_SIZE or the validation share.")
+            fitted = (min(self.train_rows, w) // _CELL) * _CELL
+            if fitted < MIN_PATCH:
+                raise InputError(
+                    f"The region ({w} x {h} px, {self.val_rows} rows held out for validation) is too small "
+                    f"for training patches: at least {MIN_PATCH} x {MIN_PATCH} px of training rows are needed "
+                    f"(PATCH_SIZE {p}); give a larger EXTENT or a smaller validation share.")
+            reporter.warning(f"PATCH_SIZE {p} does not fit the region ({w} x {h} px, {self.val_rows} rows held "
+                             f"out for validation): training patches of {fitted} px, the largest that fit.")
+            self.settings = settings = replace(settings, patch_size=fitted)
         self._load(reporter)
 
     # -- set-up -----------------------------------------------------------------
@@ -492,6 +500,7 @@ def train_seq2point(output_model, s2_paths=None, mask_paths=None, s1_paths=None,
         data = Sen12mscrtsData(dataset_folder, settings, cache, coverage_fn, reporter)
     elif s2_paths:
         data = SeriesData(s2_paths, mask_paths, s1_paths, settings, extent, extent_crs, reporter)
+        settings = data.settings  # the patch size may have been fitted to the region
     else:
         raise InputError("No training data: give S2_LAYERS with MASK_LAYERS, or DATASET_FOLDER.")
 

@@ -62,6 +62,19 @@ def test_a_few_steps_give_a_checkpoint_that_loads_and_runs(series, tmp_path):
         assert ds.count == 10 and ds.shape == (64, 64) and ds.read().min() > 0
 
 
+def test_patch_size_larger_than_the_region_is_fitted_to_it(series, tmp_path):
+    """The default PATCH_SIZE (128) on the real 64 x 64 px series with 16 rows held out: patches of
+    the largest size that fits (48 px), said in the log and recorded in the checkpoint."""
+    s2, masks, s1 = series
+    out = tmp_path / "fitted.pt"
+    reporter = SilentReporter()
+    result = tr.train_seq2point(out, s2, masks, settings=settings(patch_size=128, steps=2), reporter=reporter)
+    assert result["steps_done"] == 2
+    assert any("PATCH_SIZE 128 does not fit the region (64 x 64 px, 16 rows" in m and "patches of 48 px" in m
+               for m in reporter.messages)
+    assert read_checkpoint(out)["training"]["settings"]["patch_size"] == 48
+
+
 def test_paper_defaults():
     defaults = tr.TrainSettings()
     assert defaults.l1_weight == 100.0 and defaults.learning_rate == 2e-4
@@ -164,8 +177,8 @@ def test_bad_training_inputs(series, tmp_path):
         tr.train_seq2point(out, settings=settings())
     with pytest.raises(InputError, match="mask"):
         tr.train_seq2point(out, s2, None, settings=settings())
-    with pytest.raises(InputError, match="too small"):
-        tr.train_seq2point(out, s2, masks, settings=settings(patch_size=64))
+    with pytest.raises(InputError, match="too small for training patches: at least 16"):
+        tr.train_seq2point(out, s2, masks, settings=settings(val_fraction=0.85))
     with pytest.raises(InputError, match="at least 4 dates"):
         tr.train_seq2point(out, s2[:3], masks[:3], settings=settings())
     with pytest.raises(InputError, match="either"):
