@@ -24,6 +24,7 @@ Inputs and outputs keep the DN scale (uint16 reflectance x 10000) or the reflect
 of the S2 layers; the output has the model's bands, in the model's order, with their names.
 """
 
+import datetime as _dt
 import math
 import os
 import time
@@ -45,7 +46,7 @@ from .time_series import open_time_series
 from .validity import valid_pixels
 from .windows import Window
 
-SELECTIONS = ("first", "least_cloudy")
+SELECTIONS = ("nearest", "first", "least_cloudy")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 DEFAULT_OVERLAP = 64
 MAX_AUTO_TILE = 1024
@@ -431,15 +432,49 @@ def predict_array(model, config, s2_dn, s1_db=None, valid=None, device=None, til
 
 
 # --------------------------------------------------------------------------- series / S1
-def select_dates(series, n, selection, stats=None):
-    """Positions (in ``series.items``, time order) of the n dates to use."""
+def selection_target(series, target_date=None):
+    """The date the ``nearest`` selection centres on: ``target_date`` (a date or ISO text), else
+    the middle of the series' time span. Every layer needs its acquisition date."""
+    for item in series.items:
+        if item.date is None:
+            raise InputError(f"SELECTION nearest needs the acquisition date of every S2 layer, and the "
+                             f"{item.label_and_path} has none (name the date in the file name, e.g. "
+                             f"s2_2021-06-01.tif, or use SELECTION first).")
+    if target_date in (None, ""):
+        first, last = series.items[0].date, series.items[-1].date
+        return first + (last - first) / 2
+    if isinstance(target_date, _dt.date):
+        return target_date
+    text = str(target_date).strip()
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"TARGET_DATE {text!r} is not a date: write it as YYYY-MM-DD.") from None
+
+
+def target_outside_series(series, target):
+    """A warning when ``target`` lies outside the series' time span, else None."""
+    first, last = series.items[0].date, series.items[-1].date
+    if first <= target <= last:
+        return None
+    return (f"TARGET_DATE {target.isoformat()} is outside the series ({first.isoformat()} .. {last.isoformat()}): "
+            f"the dates nearest to it, at that end of the series, are used.")
+
+
+def select_dates(series, n, selection, stats=None, target=None):
+    """Positions (in ``series.items``, time order) of the n dates to use: ``nearest`` the n dates
+    nearest in time to ``target`` (a date; ties to the earlier date), ``first`` the first n,
+    ``least_cloudy`` the n with the least cloud coverage in ``stats``."""
     if selection not in SELECTIONS:
         raise InputError(f"Unknown SELECTION {selection!r}: use one of {', '.join(SELECTIONS)}.")
     if len(series.items) < n:
         raise InputError(f"The model needs {n} input dates but {len(series.items)} S2 layers were given.")
     if selection == "first" or len(series.items) == n:
         return list(range(n))
-    order = sorted(range(len(series.items)), key=lambda k: (stats[k].cloud_coverage, k))
+    if selection == "nearest":
+        order = sorted(range(len(series.items)), key=lambda k: (abs((series.items[k].date - target).days), k))
+    else:
+        order = sorted(range(len(series.items)), key=lambda k: (stats[k].cloud_coverage, k))
     return sorted(order[:n])
 
 
@@ -529,14 +564,16 @@ def _to_output(dn, dtype, nodata, dn_scale, nodata_pixels):
 
 # --------------------------------------------------------------------------- main entry
 def seq2point(s2_paths, output_path, model, s1_paths=None, mask_paths=None, extent=None,
-              extent_crs=None, selection="first", max_days=DEFAULT_MAX_DAYS, device="auto",
+              extent_crs=None, selection="nearest", max_days=DEFAULT_MAX_DAYS, device="auto",
               tile_size=0, overlap=DEFAULT_OVERLAP, memory_mb=None, precision="auto", threads=2,
-              registry_file=None, reporter=None, harmonize="auto"):
+              registry_file=None, reporter=None, harmonize="auto", target_date=None):
     """Write the cloud-free image that the seq2point model predicts from the series.
 
     ``model``: a checkpoint file or a registry name (:mod:`models.registry`). ``selection``:
-    which n dates to use when more are given: ``first`` (in time order, as SEN12MS-CR-TS does)
-    or ``least_cloudy`` (the n clearest dates by their masks, kept in time order). Returns a
+    which n dates to use when more are given: ``nearest`` (the default: the n dates nearest in
+    time to ``target_date``, a date or YYYY-MM-DD text, by default the middle of the series' time
+    span), ``first`` (in time order, as SEN12MS-CR-TS does) or ``least_cloudy`` (the n clearest
+    dates by their masks); the chosen dates are used in time order. Returns a
     dict of figures (device, precision, tiles, seconds, megapixels per second, dates used).
     """
     from ..models.checkpoint import check_compatible, describe_training, load_model
@@ -576,10 +613,21 @@ def seq2point(s2_paths, output_path, model, s1_paths=None, mask_paths=None, exte
         from .clear_statistics import clear_statistics
 
         stats = clear_statistics(series, reporter, memory_mb or 512, threads, 0.0, 10.0)
-    chosen = select_dates(series, n, selection, stats)
+    target = None
+    if selection == "nearest" and len(series.items) > n:
+        target = selection_target(series, target_date)
+        outside = target_outside_series(series, target)
+        if outside:
+            reporter.warning(outside)
+    elif target_date not in (None, ""):
+        reporter.warning(f"TARGET_DATE {target_date} is used only with SELECTION nearest and more than {n} dates.")
+    chosen = select_dates(series, n, selection, stats, target)
     if len(series.items) > n:
-        how = ("the first in time order, as SEN12MS-CR-TS does" if selection == "first"
-               else "the least cloudy, in time order")
+        how = {"first": "the first in time order, as SEN12MS-CR-TS does",
+               "least_cloudy": "the least cloudy, in time order",
+               "nearest": f"the nearest in time to {target.isoformat() if target else ''}"
+                          f"{'' if target_date not in (None, '') else ' (the middle of the series; TARGET_DATE names another)'}"
+               }[selection]
         reporter.info(f"{len(series.items)} dates given, the model takes {n}: using {how}.")
     for k in chosen:
         item = series.items[k]

@@ -18,6 +18,7 @@ S1_LAYERS = "S1_LAYERS"
 MODEL = "MODEL"
 DEVICE = "DEVICE"
 SELECTION = "SELECTION"
+TARGET_DATE = "TARGET_DATE"
 MAX_DAYS = "MAX_DAYS"
 TILE_SIZE = "TILE_SIZE"
 OVERLAP = "OVERLAP"
@@ -32,6 +33,7 @@ SECONDS = "SECONDS"
 SELECTION_OPTIONS = (
     ("first", "The first n dates in time order (as SEN12MS-CR-TS)"),
     ("least_cloudy", "The n least cloudy dates (needs the masks), in time order"),
+    ("nearest", "The n dates nearest in time to the target date"),
 )
 PRECISION_OPTIONS = ("auto", "fp32", "bf16", "fp16")
 
@@ -54,8 +56,10 @@ class Seq2PointAlgorithm(S2CloudFreeAlgorithm):
             "on your own series (or on SEN12MS-CR-TS) first. Checkpoints are loaded safely (weights "
             "and settings only, no code). The model decides the bands: the S2 layers must have them "
             "(named in the band descriptions or in the usual order for 13, 12 or 10 bands).\n\n"
-            "When more than n S2 layers are given, SELECTION picks the first n in time order (as "
-            "the data set does) or the n least cloudy (MASK_LAYERS needed).\n\n"
+            "When more than n S2 layers are given, SELECTION picks the n dates nearest in time to "
+            "TARGET_DATE (the default; without a TARGET_DATE, the middle of the series' time span), "
+            "the first n in time order (as the data set does) or the n least cloudy (MASK_LAYERS "
+            "needed). Give the series around the date you want cloud-free and name it in TARGET_DATE.\n\n"
             "The output keeps the scale (digital numbers or reflectance) and data type of the S2 "
             "layers, on the grid of the first S2 layer cropped to EXTENT; pixels without a valid "
             "S2 value on any input date are nodata. The scene is processed in overlapping tiles "
@@ -73,10 +77,12 @@ class Seq2PointAlgorithm(S2CloudFreeAlgorithm):
         self.addParameter(QgsProcessingParameterString(
             MODEL, "Model (checkpoint file or registry name)"))
         self.addParameter(QgsProcessingParameterString(
+            TARGET_DATE, "Target date (YYYY-MM-DD; empty = the middle of the series)", optional=True))
+        self.addParameter(QgsProcessingParameterString(
             DEVICE, "Device (auto, cpu, cuda, cuda:N, mps)", defaultValue="auto"))
         advanced = [
             QgsProcessingParameterEnum(SELECTION, "Dates used when more than n are given",
-                                       [label for _, label in SELECTION_OPTIONS], defaultValue=0),
+                                       [label for _, label in SELECTION_OPTIONS], defaultValue=2),
             QgsProcessingParameterNumber(MAX_DAYS, "Largest S1-S2 date gap (days)",
                                          QgsProcessingParameterNumber.Integer, 14, minValue=0,
                                          maxValue=366),
@@ -118,6 +124,7 @@ class Seq2PointAlgorithm(S2CloudFreeAlgorithm):
             mask_paths=self.layer_paths(parameters, MASK_LAYERS, context),
             extent=extent, extent_crs=extent_crs,
             selection=SELECTION_OPTIONS[self.parameterAsEnum(parameters, SELECTION, context)][0],
+            target_date=(self.parameterAsString(parameters, TARGET_DATE, context) or "").strip() or None,
             max_days=self.parameterAsInt(parameters, MAX_DAYS, context),
             device=self.device_text(parameters, context),
             tile_size=self.parameterAsInt(parameters, TILE_SIZE, context),

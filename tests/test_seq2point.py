@@ -164,8 +164,23 @@ def test_nodata_where_every_input_is_nodata_and_empty_tiles_skipped(data, models
 
 def test_date_selection(data, models, tmp_path):
     shuffled = [data["s2"][k] for k in (4, 2, 0, 3, 1)]
-    result = s2p.seq2point(shuffled, str(tmp_path / "a.tif"), models["no_s1"], device="cpu")
+    result = s2p.seq2point(shuffled, str(tmp_path / "a.tif"), models["no_s1"], device="cpu", selection="first")
     assert result["dates"] == list(DATES[:3])  # the first three in time order
+    # the default: the three nearest to the middle of 2017-08-14 .. 2017-09-23 (2017-09-03)
+    reporter = SilentReporter()
+    result = s2p.seq2point(shuffled, str(tmp_path / "n.tif"), models["no_s1"], device="cpu", reporter=reporter)
+    assert result["dates"] == ["2017-08-24", "2017-08-27", "2017-09-03"]
+    assert any("nearest in time to 2017-09-03 (the middle of the series" in m for m in reporter.messages)
+    # a named target date, and one after the series (the last three, with a warning)
+    result = s2p.seq2point(shuffled, str(tmp_path / "t.tif"), models["no_s1"], device="cpu", target_date="2017-08-20")
+    assert result["dates"] == ["2017-08-14", "2017-08-24", "2017-08-27"]
+    reporter = SilentReporter()
+    result = s2p.seq2point(shuffled, str(tmp_path / "late.tif"), models["no_s1"], device="cpu",
+                           target_date="2018-01-01", reporter=reporter)
+    assert result["dates"] == ["2017-08-27", "2017-09-03", "2017-09-23"]
+    assert any("outside the series (2017-08-14 .. 2017-09-23)" in m for m in reporter.warnings)
+    with pytest.raises(InputError, match="TARGET_DATE '14 July' is not a date"):
+        s2p.seq2point(shuffled, str(tmp_path / "bad.tif"), models["no_s1"], device="cpu", target_date="14 July")
     masks = [data["masks"][k] for k in (4, 2, 0, 3, 1)]
     result = s2p.seq2point(shuffled, str(tmp_path / "b.tif"), models["no_s1"], mask_paths=masks,
                            selection="least_cloudy", device="cpu")

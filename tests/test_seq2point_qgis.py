@@ -72,6 +72,16 @@ def test_train_then_infer_in_the_toolbox(trained, tmp_path):
     with rasterio.open(out) as ds, rasterio.open(s2[0]) as ref:
         assert ds.count == 10 and ds.crs == ref.crs and ds.transform == ref.transform
         assert ds.descriptions == ref.descriptions and ds.read().min() > 0
+    # the default selection: the three dates nearest to TARGET_DATE
+    dates = [p.rsplit("_", 1)[1][:10] for p in s2]
+    target = dates[5]
+    nearest = processing.run("s2cloudfree:seq2point", {
+        "S2_LAYERS": s2, "MASK_LAYERS": masks, "S1_LAYERS": s1, "MODEL": result["OUTPUT_MODEL"],
+        "TARGET_DATE": target, "DEVICE": "cpu", "OUTPUT": str(tmp_path / "nearest.tif")})
+    import datetime as dt
+    day = dt.date.fromisoformat(target)
+    closest = sorted(sorted(range(len(dates)), key=lambda k: (abs((dt.date.fromisoformat(dates[k]) - day).days), k))[:3])
+    assert nearest["DATES_USED"] == ",".join(dates[k] for k in closest) and target in nearest["DATES_USED"]
 
 
 def test_bad_model_is_a_clear_processing_error(provider, belgium, tmp_path):
