@@ -705,6 +705,7 @@ def _seq2seq_masked(s2_paths, mask_paths, output_folder, s1_paths, extent, exten
     ever_valid = np.zeros(grid.shape, dtype=bool)
     pending = []
     stats = {"fit_seconds": 0.0, "empty_tiles": 0, "held_out": 0, "sq": 0.0, "sq_prior": 0.0, "alphas": []}
+    from .prior_correction import MIN_HELD_OUT_GAIN
     state = None
     try:
         with torch_settings(seed, threads) as torch:
@@ -762,6 +763,9 @@ def _seq2seq_masked(s2_paths, mask_paths, output_folder, s1_paths, extent, exten
                                       f"(prior {info['estimated_rmse_prior']:.4f}) on {k:,} held-out clear pixels; "
                                       f"{100 * info['alpha_partial']:.0f} % of the network's correction kept where a date is "
                                       "partly clear (dates cloudy all around keep the gap filler's image)"
+                                      + ("" if info.get("stopped_early") or info["alpha_partial"] > 0 else
+                                         f"; on the held-out pixels it gained {100 * info.get('held_out_gain', 0.0):.1f} %, "
+                                         f"below the {100 * MIN_HELD_OUT_GAIN:.0f} % it must gain to be applied")
                                       + (f" (stopped after {info['steps']} steps: the held-out pixels wanted none of "
                                          "it; this tile is the gap filler's)." if info.get("stopped_early") else "."))
                     done += tile_steps

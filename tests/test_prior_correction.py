@@ -139,3 +139,22 @@ def test_warm_start_from_a_state_and_cancel():
         with pytest.raises(CancelledError):
             s2s.fit_predict(target, clear, inputs, SHORT, "cpu", 0, days=days, on_step=on_step)
     assert seen == [1, 2, 3]
+
+
+def test_a_correction_is_applied_only_when_it_gains_enough_on_both_halves():
+    """_validated_share: a correction that explains most of the held-out residual on both halves of
+    the dates is kept; one that gains less than MIN_HELD_OUT_GAIN on one half is not applied."""
+    from s2cloudfree.core import prior_correction as pc
+
+    rng = np.random.default_rng(2)
+    dates = np.repeat(np.arange(4), 50)
+    r = rng.normal(0, 0.02, (3, dates.size))
+    good = r + rng.normal(0, 0.002, r.shape)                 # the residual, nearly exactly
+    share, gain = pc._validated_share(r, good, dates)
+    assert share > 0.9 and gain > 0.5
+    weak = rng.normal(0, 0.02, r.shape) + 0.15 * r           # mostly noise: a few % gain at most
+    share, gain = pc._validated_share(r, weak, dates)
+    assert 0.0 <= gain < pc.MIN_HELD_OUT_GAIN and share == 0.0
+    half_only = good.copy()
+    half_only[:, np.isin(dates, (1, 3))] = 0.0               # helps the even dates only
+    assert pc._validated_share(r, half_only, dates)[0] == 0.0
