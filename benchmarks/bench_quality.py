@@ -154,12 +154,10 @@ def seq2seq_runner(use_s1, threads, seed=0, preset=None):
     from s2cloudfree.core import seq2seq as s2s
 
     def run(case):
+        from s2cloudfree.core.evaluation_protocol import seq2seq_inputs
+
         arrays = case.arrays
-        n, _, h, w = case.data.shape
-        if use_s1:
-            inputs = s2s.with_static_channels(arrays.s1, arrays.s1_paired, seed)
-        else:
-            inputs = s2s.with_static_channels(s2s.noise_input(n, h, w, seed), [False] * n, seed)
+        inputs = seq2seq_inputs(case, use_s1, seed)
         days = case.dates if all(case.dates) else None
         schedule = s2s.make_schedule(preset or s2s.DEFAULT_PRESET)
         with s2s.torch_settings(seed, threads):

@@ -190,18 +190,26 @@ def temporal_linear_method(case, fallback=PAPER_FALLBACK):
     return interpolate_date(case.data, case.clear, case.target, days=days, fallback=fallback)
 
 
-def seq2seq_method(case, use_s1, schedule="fast", device="cpu", seed=0, tile_size=None, tile_overlap=None,
-                   reporter=None, keep_clear=True, threads=None):
-    from .seq2seq import DEFAULT_TILE_OVERLAP, DEFAULT_TILE_SIZE, noise_input, reconstruct, with_static_channels
+def seq2seq_inputs(case, use_s1, seed=0):
+    """seq2seq's input channels for a protocol case: the S1 series (with its static channels) or
+    seeded noise."""
+    from .seq2seq import noise_input, with_static_channels
 
     arrays = case.arrays
     n, _, h, w = case.data.shape
     if use_s1:
         if arrays.s1 is None:
             raise InputError("seq2seq with S1 needs S1 layers.")
-        inputs = with_static_channels(arrays.s1, arrays.s1_paired, seed)
-    else:
-        inputs = with_static_channels(noise_input(n, h, w, seed), [False] * n, seed)
+        return with_static_channels(arrays.s1, arrays.s1_paired, seed)
+    return with_static_channels(noise_input(n, h, w, seed), [False] * n, seed)
+
+
+def seq2seq_method(case, use_s1, schedule="fast", device="cpu", seed=0, tile_size=None, tile_overlap=None,
+                   reporter=None, keep_clear=True, threads=None):
+    from .seq2seq import DEFAULT_TILE_OVERLAP, DEFAULT_TILE_SIZE, reconstruct
+
+    arrays = case.arrays
+    inputs = seq2seq_inputs(case, use_s1, seed)
     pred = reconstruct(case.data, case.clear, inputs, schedule=schedule, device=device, seed=seed,
                        tile_size=tile_size or DEFAULT_TILE_SIZE, tile_overlap=tile_overlap or DEFAULT_TILE_OVERLAP,
                        reporter=reporter, threads=threads, days=case.dates if all(case.dates) else None,

@@ -461,12 +461,10 @@ def test_protocol_on_real_series_default_preset(shared_data):
 def _seq2seq_fit(case, use_s1, threads, seed=0):
     """The default preset's fit on one protocol case: (every date's image, the fitted weights as one
     float64 vector, the info's numbers)."""
+    from s2cloudfree.core import evaluation_protocol as ep
+
     arrays = case.arrays
-    n, _, h, w = case.data.shape
-    if use_s1:
-        inputs = s2s.with_static_channels(arrays.s1, arrays.s1_paired, seed)
-    else:
-        inputs = s2s.with_static_channels(s2s.noise_input(n, h, w, seed), [False] * n, seed)
+    inputs = ep.seq2seq_inputs(case, use_s1, seed)
     with s2s.torch_settings(seed, threads):
         pred, info = s2s.fit_predict(case.data, case.clear, inputs, s2s.make_schedule(TEST_PRESET), "cpu", seed,
                                      days=case.dates, valid=case.valid, return_info=True,
