@@ -34,6 +34,7 @@ internal learning, but it starts from the classical answer and learns a correcti
 - **warm start**: a fit may start from the averaged weights of a previous tile (``init_state``).
 """
 
+import copy
 import math
 import time
 
@@ -156,15 +157,21 @@ def _share(r, d):
     return float(np.clip((r.astype(np.float64) * d).sum() / dd, 0.0, 1.0)) if dd > 0 else 0.0
 
 
+def _first_half(dates):
+    """Pixels (``dates``: the date of each held-out pixel) of the even-numbered held-out dates, or
+    None when they are all on one date."""
+    groups = np.unique(dates)
+    return np.isin(dates, groups[::2]) if groups.size >= 2 else None
+
+
 def _consistent_share(r, d, dates):
     """The share of the correction kept: the smaller of the shares that the held-out pixels of the
     even-numbered and of the odd-numbered held-out dates each ask for, 0 when they are all on one
     date. A correction is kept only as far as it helps on both halves of the dates, so that it is
     not kept for what one date happened to show."""
-    groups = np.unique(dates)
-    if groups.size < 2:
+    half = _first_half(dates)
+    if half is None:
         return 0.0  # one date cannot show that the correction holds across dates: keep the prior
-    half = np.isin(dates, groups[::2])
     return min(_share(r[:, half], d[:, half]), _share(r[:, ~half], d[:, ~half]))
 
 
@@ -175,8 +182,7 @@ def _validated_share(r, d, dates):
     share = _consistent_share(r, d, dates)
     if share <= 0:
         return 0.0, 0.0
-    groups = np.unique(dates)
-    half = np.isin(dates, groups[::2])
+    half = _first_half(dates)
     gains = []
     for part in (half, ~half):
         rp, dp = r[:, part].astype(np.float64), d[:, part].astype(np.float64)
@@ -242,13 +248,9 @@ def _fit_correction(target, clear, inputs, schedule, device, seed, days, valid, 
     # ... and with the simulated clouds (and the held-out pixels) hidden: what the network learns from
     screened = prior_info["screened"]
     bases = [compute_prior(target, clear & ~held & ~hide, valid, days, origin, screened=screened)[0] for hide in hides]
-    # the held-out pixels, in both regimes of a real run: hidden in a partly clear date (the gap
-    # filler's image with them hidden) and in a date cloudy all around (the image from the other
-    # dates alone, nothing of the date visible)
-    validation = {}
-    if held.any():
-        # (screened again without the held-out pixels: their values must not shape their own base)
-        validation["partial"] = (compute_prior(target, clear & ~held, valid, days, origin)[0], clear & ~held, held)
+    # the held-out pixels hidden in their partly clear dates: the gap filler's image with them hidden
+    # (screened again without them: their values must not shape their own base); None without any
+    held_base = compute_prior(target, clear & ~held, valid, days, origin)[0] if held.any() else None
 
     torch.manual_seed(int(seed))
     net = build_gap_correction_net(extra_channels(bands) - 2 + inputs.shape[1], bands, schedule.channels)
@@ -275,8 +277,6 @@ def _fit_correction(target, clear, inputs, schedule, device, seed, days, valid, 
         """The network's correction of the dates ``dates`` (0 elsewhere), with ``base_np`` as the gap
         filler's image and ``visible_np`` visible. Evaluated in float32 (a copy of the network):
         its rounding moves a correction by about 1e-7, far below what any decision depends on."""
-        import copy
-
         out = np.zeros(target.shape, dtype=np.float32)
         dates = [int(t) for t in dates]
         if not dates:
@@ -307,7 +307,7 @@ def _fit_correction(target, clear, inputs, schedule, device, seed, days, valid, 
     # pixels ask for; when they ask for none, the fit stops and the tile is the gap filler's (on the
     # tuning windows of benchmarks/bench_quality.py a network that had not helped by then did not
     # help at the end either; it saves two thirds of the time)
-    checks = [total // 3] if validation and total >= 3 else []
+    checks = [total // 3] if held_base is not None and total >= 3 else []
     asked = []
     stopped = False
     for k in range(total):
@@ -350,8 +350,7 @@ def _fit_correction(target, clear, inputs, schedule, device, seed, days, valid, 
         done = k + 1
         if done in checks:
             net.eval()
-            asked.extend(_held_out_share(correct, base, visible, target, where)
-                         for base, visible, where in validation.values())
+            asked.append(_held_out_share(correct, held_base, clear & ~held, target, held))
             net.train()
             if max(asked) < STOP_SHARE:
                 stopped = True
@@ -369,28 +368,22 @@ def _fit_correction(target, clear, inputs, schedule, device, seed, days, valid, 
             "stop_check_share": max(asked) if asked else float("nan")}
     # a situation that cannot be validated keeps the gap filler's answer: pixels of dates cloudy all
     # around always do (see the module docstring)
-    alphas = {"partial": 0.0, "whole": 0.0}
-    for regime, suffix in (("partial", ""),):
-        info["estimated_rmse_prior" + suffix] = info["estimated_rmse" + suffix] = float("nan")
-        if regime not in validation:
-            continue
-        base, visible, where = validation[regime]
-        r = (target - base).transpose(1, 0, 2, 3)[:, where]                  # bands x pixels
+    alpha = 0.0
+    info["estimated_rmse_prior"] = info["estimated_rmse"] = float("nan")
+    if held_base is not None:
+        r = (target - held_base).transpose(1, 0, 2, 3)[:, held]              # bands x pixels
         d = np.zeros_like(r)
         if done and not stopped:
-            d = correct(base, visible, _dates_of(where)).transpose(1, 0, 2, 3)[:, where]
-            alphas[regime], info["held_out_gain"] = _validated_share(r, d, np.nonzero(where)[0])
-        info["estimated_rmse_prior" + suffix] = float(np.sqrt(np.mean(r.astype(np.float64) ** 2)))
-        info["estimated_rmse" + suffix] = float(np.sqrt(np.mean((r.astype(np.float64) - alphas[regime] * d) ** 2)))
-    # per pixel, the share asked for by its regime: where the date's regression reached it (part of
-    # the date is clear), the partial one; elsewhere, the whole-date one
-    reached = np.clip(prior_info["regressed"], 0.0, 1.0)
-    alpha_map = (reached * alphas["partial"] + (1 - reached) * alphas["whole"]).astype(np.float32)
-    alpha = float(max(alphas.values()))
+            d = correct(held_base, clear & ~held, _dates_of(held)).transpose(1, 0, 2, 3)[:, held]
+            alpha, info["held_out_gain"] = _validated_share(r, d, np.nonzero(held)[0])
+        info["estimated_rmse_prior"] = float(np.sqrt(np.mean(r.astype(np.float64) ** 2)))
+        info["estimated_rmse"] = float(np.sqrt(np.mean((r.astype(np.float64) - alpha * d) ** 2)))
+    # per pixel, the share in proportion to how much of the date's regression reached it (part of
+    # the date is clear); none where it did not
+    alpha_map = (np.clip(prior_info["regressed"], 0.0, 1.0) * alpha).astype(np.float32)
     corrected = _dates_of((alpha_map > 0) & ~clear)
     pred = prior if alpha == 0 else np.clip(prior + alpha_map[:, None] * correct(prior, clear, corrected), 0, 1)
-    info["alpha_partial"], info["alpha_whole"] = alphas["partial"], alphas["whole"]
-    info["alpha"] = alpha
+    info["alpha_partial"], info["alpha_whole"], info["alpha"] = alpha, 0.0, alpha
     info["state"] = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
     info["fit_seconds"] = time.perf_counter() - started
     return pred.astype(np.float32), info

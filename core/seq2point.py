@@ -440,16 +440,15 @@ def selection_target(series, target_date=None):
             raise InputError(f"SELECTION nearest needs the acquisition date of every S2 layer, and the "
                              f"{item.label_and_path} has none (name the date in the file name, e.g. "
                              f"s2_2021-06-01.tif, or use SELECTION first).")
-    if target_date in (None, ""):
+    if target_date is None:
         first, last = series.items[0].date, series.items[-1].date
         return first + (last - first) / 2
     if isinstance(target_date, _dt.date):
         return target_date
-    text = str(target_date).strip()
     try:
-        return _dt.date.fromisoformat(text)
+        return _dt.date.fromisoformat(target_date)
     except ValueError:
-        raise InputError(f"TARGET_DATE {text!r} is not a date: write it as YYYY-MM-DD.") from None
+        raise InputError(f"TARGET_DATE {target_date!r} is not a date: write it as YYYY-MM-DD.") from None
 
 
 def target_outside_series(series, target):
@@ -613,21 +612,25 @@ def seq2point(s2_paths, output_path, model, s1_paths=None, mask_paths=None, exte
         from .clear_statistics import clear_statistics
 
         stats = clear_statistics(series, reporter, memory_mb or 512, threads, 0.0, 10.0)
+    if isinstance(target_date, str):
+        target_date = target_date.strip() or None
     target = None
     if selection == "nearest" and len(series.items) > n:
         target = selection_target(series, target_date)
         outside = target_outside_series(series, target)
         if outside:
             reporter.warning(outside)
-    elif target_date not in (None, ""):
+    elif target_date is not None:
         reporter.warning(f"TARGET_DATE {target_date} is used only with SELECTION nearest and more than {n} dates.")
     chosen = select_dates(series, n, selection, stats, target)
     if len(series.items) > n:
-        how = {"first": "the first in time order, as SEN12MS-CR-TS does",
-               "least_cloudy": "the least cloudy, in time order",
-               "nearest": f"the nearest in time to {target.isoformat() if target else ''}"
-                          f"{'' if target_date not in (None, '') else ' (the middle of the series; TARGET_DATE names another)'}"
-               }[selection]
+        if selection == "nearest":
+            how = f"the nearest in time to {target.isoformat()}" + (
+                "" if target_date is not None else " (the middle of the series; TARGET_DATE names another)")
+        elif selection == "first":
+            how = "the first in time order, as SEN12MS-CR-TS does"
+        else:
+            how = "the least cloudy, in time order"
         reporter.info(f"{len(series.items)} dates given, the model takes {n}: using {how}.")
     for k in chosen:
         item = series.items[k]

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .errors import InputError
+from .prior_correction import MIN_HELD_OUT_GAIN
 from .reporting import ProgressSpan, Reporter, Stopwatch
 
 #: Backscatter channels of the network input (VV, VH) and of the noise that replaces them.
@@ -705,7 +706,6 @@ def _seq2seq_masked(s2_paths, mask_paths, output_folder, s1_paths, extent, exten
     ever_valid = np.zeros(grid.shape, dtype=bool)
     pending = []
     stats = {"fit_seconds": 0.0, "empty_tiles": 0, "held_out": 0, "sq": 0.0, "sq_prior": 0.0, "alphas": []}
-    from .prior_correction import MIN_HELD_OUT_GAIN
     state = None
     try:
         with torch_settings(seed, threads) as torch:

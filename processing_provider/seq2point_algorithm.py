@@ -124,7 +124,7 @@ class Seq2PointAlgorithm(S2CloudFreeAlgorithm):
             mask_paths=self.layer_paths(parameters, MASK_LAYERS, context),
             extent=extent, extent_crs=extent_crs,
             selection=SELECTION_OPTIONS[self.parameterAsEnum(parameters, SELECTION, context)][0],
-            target_date=(self.parameterAsString(parameters, TARGET_DATE, context) or "").strip() or None,
+            target_date=self.parameterAsString(parameters, TARGET_DATE, context),
             max_days=self.parameterAsInt(parameters, MAX_DAYS, context),
             device=self.device_text(parameters, context),
             tile_size=self.parameterAsInt(parameters, TILE_SIZE, context),
