@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Seq2point benchmark (issue 6): CR-TS Net inference and training throughput.
 
-For ``crtsnet`` (the paper's network) and ``crtsnet-lite``, n = 3 dates with S1 (13 + 2 channels):
+For ``crtsnet`` (the paper's network), ``crtsnet-lite`` and ``crtsnet-lite-gapfill`` (the lite
+network correcting the gap filler's estimate; its end-to-end figure includes making that estimate
+from the masks), n = 3 dates with S1 (13 + 2 channels):
 
 - network: forward passes on tiles of the size the inference would choose (CPU: 2 threads; CUDA
   when available, with the precision ``auto`` would pick), in megapixels of computed tile per second;
@@ -31,6 +33,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from plugin_link import make_plugin_importable  # noqa: E402
 FULL_TILE = 10980
 CPU_THREADS = 2
+ARCHITECTURES = ("crtsnet-lite", "crtsnet-lite-gapfill", "crtsnet")
 
 
 def series(size, dates=6):
@@ -81,7 +84,9 @@ def bench_inference(arch, device, quick):
                                           precision="bf16" if device.type == "cuda" else "fp32")
     if device.type == "cpu":
         # the time per pixel does not depend on the tile size: measure a small tile, scale up
-        tile = {"crtsnet": 64 if quick else 96, "crtsnet-lite": 128 if quick else 256}[arch]
+        tile = 64 if quick else 96
+        if arch != "crtsnet":
+            tile = 128 if quick else 256
         batch, repeats = 1, 1
     else:
         tile, batch, repeats = auto_tile, auto_batch, 3
@@ -101,11 +106,11 @@ def bench_inference(arch, device, quick):
 def bench_end_to_end(arch, device, size, data, checkpoints):
     from s2cloudfree.core.seq2point import seq2point
 
-    s2, _masks, s1 = data
+    s2, masks, s1 = data
     out = OUT / f"prediction_{arch}_{device.type}_{size}.tif"
     started = time.perf_counter()
     result = seq2point(s2[:3], str(out), checkpoints[arch], s1_paths=s1, device=str(device),
-                       threads=CPU_THREADS)
+                       threads=CPU_THREADS, mask_paths=masks[:3] if arch == "crtsnet-lite-gapfill" else None)
     wall = time.perf_counter() - started
     return {"architecture": arch, "device": str(device), "scene": f"{size} x {size}",
             "tiles": result["tiles"], "tile": result["tile"], "precision": result["precision"],
@@ -147,7 +152,7 @@ def main():
     size_cpu = 128 if args.quick else 256
     data = series(size_cpu)
     checkpoints = {}
-    for arch in ("crtsnet-lite", "crtsnet"):
+    for arch in ARCHITECTURES:
         torch.manual_seed(0)
         config = model_config(arch)
         checkpoints[arch] = str(OUT / f"untrained_{arch}.pt")
@@ -158,7 +163,7 @@ def main():
                "load_average_at_start": os.getloadavg(), "inference": [], "end_to_end": [],
                "training": []}
     for device in devices:
-        for arch in ("crtsnet-lite", "crtsnet"):
+        for arch in ARCHITECTURES:
             r = bench_inference(arch, device, args.quick)
             results["inference"].append(r)
             print(f"[{device}] {arch}: network {r['network_mpx_per_s']:.5f} Mpx/s ({r['precision']}, "
@@ -166,7 +171,7 @@ def main():
                   f"{r['full_tile_tiles']} tiles of {r['auto_tile']} px, x{r['full_tile_overlap_factor']:.2f} "
                   f"overlap -> {r['full_tile_seconds'] / 3600:.2f} h ({r['full_tile_output_mpx_per_s']:.5f} "
                   "output Mpx/s)", flush=True)
-        e2e_archs = ["crtsnet-lite"] if device.type == "cpu" else ["crtsnet-lite", "crtsnet"]
+        e2e_archs = ["crtsnet-lite", "crtsnet-lite-gapfill"] + ([] if device.type == "cpu" else ["crtsnet"])
         size = size_cpu if device.type == "cpu" else 2048
         e2e_data = data if device.type == "cpu" else series(size)
         for arch in e2e_archs:
@@ -174,10 +179,10 @@ def main():
             results["end_to_end"].append(r)
             print(f"[{device}] {arch} end to end on {r['scene']}: {r['seconds']:.1f} s, "
                   f"{r['output_mpx_per_s']:.5f} output Mpx/s ({r['tiles']} tiles of {r['tile']} px)", flush=True)
-        for arch in ("crtsnet-lite", "crtsnet"):
+        for arch in ARCHITECTURES:
             if device.type == "cpu":
-                patch, steps = ({"crtsnet-lite": (64, 4), "crtsnet": (32, 2)} if args.quick
-                                else {"crtsnet-lite": (128, 6), "crtsnet": (48, 3)})[arch]
+                patch, steps = (((32, 2) if arch == "crtsnet" else (64, 4)) if args.quick
+                                else ((48, 3) if arch == "crtsnet" else (128, 6)))
             else:
                 patch, steps = 256, 20
             r = bench_training(arch, device, data if device.type == "cpu" else e2e_data, patch, steps)

@@ -36,7 +36,7 @@ import numpy as np
 from .bands import S1_BANDS
 from .dependencies import require
 from .errors import InputError
-from .grid_reader import BILINEAR, GridReader
+from .grid_reader import BILINEAR, NEAREST, GridReader
 from .normalization import S2_DN_MAX, resnet_to_s2, s1_to_resnet, s2_to_resnet
 from .raster_info import describe_raster
 from .raster_writer import GeoTiffWriter, check_output_path
@@ -200,14 +200,18 @@ def blend_profile(length, margin, ramp):
 # --------------------------------------------------------------------------- sources
 class ArraySource:
     """Tiles from in-memory arrays (tests, training validation): ``s2`` T x bands x H x W in DN
-    (any numeric type), ``s1`` T x 2 x H x W in dB or None, ``valid`` T x H x W or None."""
+    (any numeric type), ``s1`` T x 2 x H x W in dB or None, ``valid`` T x H x W or None. For the
+    ``gapfill-prior`` variant also ``clear`` (T x H x W), the inputs' ``days`` and the
+    ``target_day``."""
 
-    def __init__(self, s2, s1=None, valid=None, nodata=0):
+    def __init__(self, s2, s1=None, valid=None, nodata=0, clear=None, days=None, target_day=None):
         self.s2 = np.asarray(s2)
         self.s1 = None if s1 is None else np.asarray(s1, dtype=np.float32)
         if valid is None:
             valid = np.stack([valid_pixels(d, nodata) for d in self.s2])
         self.valid = valid
+        self.clear = None if clear is None else np.asarray(clear, dtype=bool)
+        self.days, self.target_day = days, target_day
         self.height, self.width = self.s2.shape[-2:]
 
     def read(self, window):
@@ -216,19 +220,42 @@ class ArraySource:
         s1 = None if self.s1 is None else self.s1[:, :, r, c]
         return self.s2[:, :, r, c].astype(np.float32), s1, self.valid[:, r, c]
 
+    def read_clear(self, window):
+        if self.clear is None:
+            return None
+        return self.clear[:, window.row_off:window.row_off + window.height,
+                          window.col_off:window.col_off + window.width]
+
     def close(self):
         pass
 
 
 class RasterSource:
-    """Tiles read from the selected S2 layers (and their S1 layers) on the reference grid."""
+    """Tiles read from the selected S2 layers (and their S1 layers) on the reference grid; for the
+    ``gapfill-prior`` variant also their masks (``mask_readers``), ``days`` and the ``target_day``."""
 
-    def __init__(self, s2_readers, s1_readers, dn_scale, offsets=None):
+    def __init__(self, s2_readers, s1_readers, dn_scale, offsets=None, mask_readers=None, days=None,
+                 target_day=None):
         self.s2 = s2_readers
         self.s1 = s1_readers
         self.dn_scale = dn_scale
         self.offsets = offsets or [None] * len(s2_readers)  # processing-baseline offsets, removed as read
+        self.masks = mask_readers or []
+        self.days, self.target_day = days, target_day
         self.height, self.width = s2_readers[0].grid.height, s2_readers[0].grid.width
+
+    def read_clear(self, window):
+        """T x h x w clear pixels of the inputs (0 in the mask and valid S2), or None without masks."""
+        if not self.masks:
+            return None
+        from .validity import clear_from_mask
+
+        clear = []
+        for s2_reader, mask_reader in zip(self.s2, self.masks):
+            mask = mask_reader.read(window)[0]
+            clear.append(clear_from_mask(mask, mask_reader.info.nodata)
+                         & valid_pixels(s2_reader.read(window), s2_reader.info.nodata))
+        return np.stack(clear)
 
     def read(self, window):
         from .baseline_offset import remove_offset
@@ -245,22 +272,73 @@ class RasterSource:
         return np.stack(s2), s1, np.stack(valid)
 
     def close(self):
-        for reader in self.s2 + self.s1:
+        for reader in self.s2 + self.s1 + self.masks:
             reader.close()
 
 
 # --------------------------------------------------------------------------- network input
-def network_input(s2_dn, s1_db, valid, config):
+def gapfill_prior(s2_dn, clear, input_days, target_day, valid=None, origin=(0, 0)):
+    """The gap filler's estimate of the target date from the n inputs alone (bands x H x W, DN
+    float32): the inputs (T x bands x H x W DN, ``clear`` T x H x W) and an unobserved target date
+    at ``target_day`` (a day number or date, like ``input_days``) filled by
+    :func:`core.gapfill.fill_series` (RBF ensemble, screening, stand-ins where no input is clear).
+    When the target day is one of the inputs' days, that input's gap-filled image is returned (its
+    clear pixels as observed, its gaps filled). NaN (no value at all) becomes 0."""
+    import warnings
+
+    from .gapfill import day_numbers, fill_series
+
+    with warnings.catch_warnings():
+        # all-NaN pixels of the unobserved date: numpy warns about the empty means it skips
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _gapfill_prior(s2_dn, clear, input_days, target_day, valid, origin, day_numbers, fill_series)
+
+
+def _gapfill_prior(s2_dn, clear, input_days, target_day, valid, origin, day_numbers, fill_series):
+    s2_dn = np.asarray(s2_dn, dtype=np.float32)
+    clear = np.asarray(clear, dtype=bool)
+    days = day_numbers(list(input_days), len(input_days))
+    target = float(day_numbers([target_day], 1)[0])
+    if valid is None:
+        valid = np.isfinite(s2_dn).all(axis=1)
+    same = np.flatnonzero(days == target)
+    if same.size:
+        filled = fill_series(s2_dn, clear, days, scale=S2_DN_MAX, valid=valid, origin=origin)
+        out = filled[int(same[0])]
+    else:
+        at = int(np.searchsorted(days, target))
+        stack = np.insert(s2_dn, at, np.nan, axis=0)
+        mask = np.insert(clear, at, False, axis=0)
+        ok = np.insert(np.asarray(valid, dtype=bool), at, False, axis=0)
+        # the date regression and the residual step work from a date's own clear pixels: the
+        # unobserved date has none, so they are skipped (they would only change the other dates)
+        filled = fill_series(stack, mask, np.insert(days, at, target), scale=S2_DN_MAX, valid=ok,
+                             origin=origin, regression=False, residual_radius=0)
+        out = filled[at]
+    return np.nan_to_num(out.astype(np.float32), nan=0.0)
+
+
+def network_input(s2_dn, s1_db, valid, config, prior=None, clear=None):
     """T x C x H x W float32 in the ResNet scaling; invalid S2 pixels become 0, missing S1 values
-    (NaN) the mean of the valid S1 values of their date and channel in the window."""
+    (NaN) the mean of the valid S1 values of their date and channel in the window. The
+    ``gapfill-prior`` variant also gets ``prior`` (bands x H x W DN, the same on every date) and
+    the date's ``clear`` mask (T x H x W) as the last channels."""
     x = s2_to_resnet(s2_dn)
     x[~np.broadcast_to(valid[:, None], x.shape)] = 0.0
+    parts = [x]
     if config["use_s1"]:
         from .s1_layers import fill_missing
 
         # missing S1 (nodata, outside the footprint): the mean of the window's valid values
-        s1 = np.stack([s1_to_resnet(fill_missing(d)[0]) for d in s1_db])
-        x = np.concatenate([x, s1], axis=1)
+        parts.append(np.stack([s1_to_resnet(fill_missing(d)[0]) for d in s1_db]))
+    if config.get("variant", "paper") == "gapfill-prior":
+        if prior is None or clear is None:
+            raise InputError("This model corrects the gap filler's estimate: it needs the cloud masks "
+                             "(MASK_LAYERS) of its input dates.")
+        t = x.shape[0]
+        parts.append(np.broadcast_to(s2_to_resnet(prior)[None], (t,) + prior.shape))
+        parts.append(np.asarray(clear, dtype=np.float32)[:, None])
+    x = np.concatenate(parts, axis=1) if len(parts) > 1 else x
     return np.ascontiguousarray(x, dtype=np.float32)
 
 
@@ -333,6 +411,7 @@ def run_tiles(source, engine, plan, batch_size, write_rows, span=None, pool=None
     weight_tile = wy[:, None] * wx[None, :]
     tiles = [(r, c) for r in plan.rows for c in plan.cols]
     total = len(tiles)
+    with_prior = config.get("variant", "paper") == "gapfill-prior"
 
     def load(tile):
         r, c = tile
@@ -340,12 +419,21 @@ def run_tiles(source, engine, plan, batch_size, write_rows, span=None, pool=None
         r0, c0 = r - pad, c - pad
         rr0, cc0 = max(r0, 0), max(c0, 0)
         rr1, cc1 = min(r0 + plan.tile_h, height), min(c0 + plan.tile_w, width)
-        s2, s1, valid = source.read(Window(rr0, cc0, rr1 - rr0, cc1 - cc0))
+        window = Window(rr0, cc0, rr1 - rr0, cc1 - cc0)
+        s2, s1, valid = source.read(window)
         if not valid.any():
             return tile, None, None
         pads = (rr0 - r0, r0 + plan.tile_h - rr1, cc0 - c0, c0 + plan.tile_w - cc1)
+        prior = clear = None
+        if with_prior:
+            clear = source.read_clear(window)
+            if clear is None:
+                raise InputError("This model corrects the gap filler's estimate: it needs the cloud masks "
+                                 "(MASK_LAYERS) of its input dates.")
+            prior = _reflect(gapfill_prior(s2, clear, source.days, source.target_day, valid, (rr0, cc0)), pads)
+            clear = _reflect(clear, pads)
         x = network_input(_reflect(s2, pads), None if s1 is None else _reflect(s1, pads),
-                          _reflect(valid, pads), config)
+                          _reflect(valid, pads), config, prior, clear)
         any_valid = _reflect(valid.any(axis=0), pads)
         return tile, x, any_valid
 
@@ -409,12 +497,14 @@ def run_tiles(source, engine, plan, batch_size, write_rows, span=None, pool=None
 
 
 def predict_array(model, config, s2_dn, s1_db=None, valid=None, device=None, tile=256,
-                  overlap=DEFAULT_OVERLAP, batch_size=4, precision="fp32", reporter=None):
+                  overlap=DEFAULT_OVERLAP, batch_size=4, precision="fp32", reporter=None, clear=None,
+                  days=None, target_day=None):
     """Tiled prediction on in-memory arrays. Returns (DN float32 bands x H x W, NaN where no
-    input is valid; weight H x W)."""
+    input is valid; weight H x W). The ``gapfill-prior`` variant needs ``clear`` (T x H x W), the
+    inputs' ``days`` and the ``target_day``."""
     torch = require("torch")
     device = device or torch.device("cpu")
-    source = ArraySource(s2_dn, s1_db, valid)
+    source = ArraySource(s2_dn, s1_db, valid, clear=clear, days=days, target_day=target_day)
     plan = plan_tiles(source.height, source.width, tile, overlap)
     out = np.full((config["out_channels"], source.height, source.width), np.nan, dtype=np.float32)
     weights = np.zeros((source.height, source.width), dtype=np.float32)
@@ -576,7 +666,7 @@ def seq2point(s2_paths, output_path, model, s1_paths=None, mask_paths=None, exte
     dict of figures (device, precision, tiles, seconds, megapixels per second, dates used).
     """
     from ..models.checkpoint import check_compatible, describe_training, load_model
-    from ..models.crtsnet import describe_config
+    from ..models.crtsnet import describe_config, variant_of
     from ..models.registry import resolve_model
 
     torch = require("torch")
@@ -638,10 +728,23 @@ def seq2point(s2_paths, output_path, model, s1_paths=None, mask_paths=None, exte
         reporter.info(f"  input: {item.date_text()} {item.name}{extra}")
     items = [series.items[k] for k in chosen]
 
+    prior_target = None
+    mask_readers = []
+    if variant_of(config) == "gapfill-prior":
+        if not mask_paths:
+            raise InputError(f"The model {checkpoint} corrects the gap filler's estimate, which is made from "
+                             "the inputs' cloud masks: give MASK_LAYERS (one per S2 layer).")
+        prior_target = target if target is not None else selection_target(
+            series, target_date if target_date is not None else
+            items[0].date + (items[-1].date - items[0].date) / 2)
+        reporter.info(f"Prior: the gap filler's estimate of {prior_target.isoformat()} from these "
+                      f"{n} dates and their masks; the network corrects it.")
+        mask_readers = [GridReader(series.masks[k], series.grid, NEAREST, bands=[1], fill=255) for k in chosen]
     s2_readers = [GridReader(series.items[k], series.grid, BILINEAR, bands=band_plan[k]) for k in chosen]
     s1_readers = open_s1(s1_paths, items, series.grid, max_days, reporter) if config["use_s1"] else []
     dn_scale = _dn_scale(series)
-    source = RasterSource(s2_readers, s1_readers, dn_scale, [series.offsets[k] for k in chosen])
+    source = RasterSource(s2_readers, s1_readers, dn_scale, [series.offsets[k] for k in chosen], mask_readers,
+                          [i.date for i in items] if prior_target else None, prior_target)
 
     budget = memory_budget_mb(torch_device, memory_mb)
     tile, batch = choose_tiling(config, torch_device, budget, tile_size, overlap,
@@ -662,6 +765,8 @@ def seq2point(s2_paths, output_path, model, s1_paths=None, mask_paths=None, exte
             "S2CF_ARCHITECTURE": config.get("architecture", "crtsnet"),
             "S2CF_INPUT_DATES": ",".join(i.date_text() for i in items),
             "S2CF_SELECTION": selection, **series.offset_tags()}
+    if prior_target:
+        tags["S2CF_TARGET_DATE"] = prior_target.isoformat()
     engine = _Engine(net, config, torch_device, precision, reporter)
     span = ProgressSpan(reporter, 10.0 if stats else 0.0, 100.0, n_tiles)
     counts = {"nodata": 0}

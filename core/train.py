@@ -74,6 +74,22 @@ class TrainSettings:
     cache_mb: float = 1024.0
     network: dict = field(default_factory=dict)  # features / blocks_2d / blocks_3d overrides
     harmonize: str = "auto"  # processing-baseline offset rule (core.baseline_offset)
+    target_in_inputs: float = 0.3  # gapfill-prior variant: share of samples whose target is an input
+    max_minutes: float = 0.0  # stop after this much training time (0: no limit)
+    patience: int = 0  # stop after this many validations without a better one (0: never)
+    keep_best: bool = True  # the checkpoint holds the weights of the best validation
+
+
+#: What training on the user's series uses unless told otherwise (toolbox, command line,
+#: benchmark): this plugin's gapfill-prior variant, a 20-minute budget with early stopping on the
+#: held-out rows and the best weights kept. :class:`TrainSettings` itself keeps the paper's values.
+SERIES_DEFAULTS = {"architecture": "crtsnet-lite-gapfill", "steps": 100_000, "max_minutes": 20.0,
+                   "patience": 10, "val_samples": 24}
+
+
+def series_settings(**overrides):
+    """:class:`TrainSettings` with :data:`SERIES_DEFAULTS`, then ``overrides``."""
+    return replace(TrainSettings(), **{**SERIES_DEFAULTS, **overrides})
 
 
 # --------------------------------------------------------------------------- samples
@@ -93,11 +109,13 @@ def _augment(rng, arrays):
     return out
 
 
-def _make_input(s2_dn, s1_db, valid, use_s1):
-    """The network input of a sample, as inference makes it (:func:`core.seq2point.network_input`)."""
+def _make_input(s2_dn, s1_db, valid, use_s1, prior=None, clear=None):
+    """The network input of a sample, as inference makes it (:func:`core.seq2point.network_input`);
+    the ``gapfill-prior`` variant when a prior is given."""
     from .seq2point import network_input
 
-    return network_input(s2_dn, s1_db, valid, {"use_s1": bool(use_s1)})
+    variant = "paper" if prior is None else "gapfill-prior"
+    return network_input(s2_dn, s1_db, valid, {"use_s1": bool(use_s1), "variant": variant}, prior, clear)
 
 
 class SeriesData:
@@ -124,6 +142,11 @@ class SeriesData:
             raise InputError(f"Training needs at least {n + 1} dates (n = {n} inputs and a target); "
                              f"{len(series.items)} were given.")
         self.dates = [item.date for item in series.items]
+        known = all(d is not None for d in self.dates)
+        self.days = [d.toordinal() if known else k for k, d in enumerate(self.dates)]
+        from ..models.crtsnet import _VARIANT_OF
+
+        self.with_prior = _VARIANT_OF.get(settings.architecture) == "gapfill-prior"
         self.use_s1 = bool(s1_paths) if settings.use_s1 is None else bool(settings.use_s1)
         if self.use_s1 and not s1_paths:
             raise InputError("use_s1 is set but no S1 layers were given.")
@@ -232,7 +255,11 @@ class SeriesData:
 
     # -- samples ------------------------------------------------------------------
     def _pick(self, rng, window):
-        """(input dates, target date, paste plan) for a window, or None when it has no clear date."""
+        """(input dates, target date, paste plan) for a window, or None when it has no clear date.
+
+        For the ``gapfill-prior`` variant, with probability ``target_in_inputs`` the target date is
+        also one of the inputs with the real clouds of another date pasted on it: the case of a user
+        who asks for a date the series has, cloudy."""
         s = self.settings
         n = s.n_inputs
         clear = self._clear_fraction(window)
@@ -256,24 +283,42 @@ class SeriesData:
             for k in inputs:
                 if clear[k] >= 0.9 and cloudy_dates and rng.random() < s.paste_probability:
                     paste[k] = int(rng.choice(cloudy_dates))
+            if (self.with_prior and cloudy_dates and target in usable
+                    and rng.random() < s.target_in_inputs):
+                farthest = max(inputs, key=lambda k: (gap(k), k))
+                paste.pop(farthest, None)
+                inputs = sorted([k for k in inputs if k != farthest] + [target])
+                paste[target] = int(rng.choice(cloudy_dates))
             return inputs, target, paste
         return None
 
     def _sample_at(self, window, inputs, target, paste):
-        s2, valid = [], []
+        s2, valid, clear = [], [], []
         for k in inputs:
-            data, _clear, ok = self._read(k, window)
+            data, ok_clear, ok = self._read(k, window)
             if k in paste:
                 other, other_clear, other_valid = self._read(paste[k], window)
                 cloud = ~other_clear & other_valid
                 data = np.where(cloud[None], other, data)
                 ok = ok | cloud
+                ok_clear = ok_clear & ~cloud
             s2.append(data)
             valid.append(ok)
-        s2, valid = np.stack(s2), np.stack(valid)
+            clear.append(ok_clear)
+        s2, valid, clear = np.stack(s2), np.stack(valid), np.stack(clear)
         s1 = np.stack([self._read_s1(k, window) for k in inputs]) if self.use_s1 else None
         target_dn, target_clear, _ = self._read(target, window)
-        return s2, s1, valid, target_dn, target_clear
+        prior = None
+        if self.with_prior:
+            from .seq2point import gapfill_prior
+
+            prior = gapfill_prior(s2, clear, [self.days[k] for k in inputs], self.days[target], valid,
+                                  (window.row_off, window.col_off))
+        return s2, s1, valid, target_dn, target_clear, prior, clear
+
+    def _example(self, s2, s1, valid, target, mask, prior, clear):
+        return (_make_input(s2, s1, valid, self.use_s1, prior, clear if prior is not None else None),
+                s2_to_resnet(target), mask)
 
     def sample(self, rng):
         p = self.settings.patch_size
@@ -286,9 +331,7 @@ class SeriesData:
             picked = self._pick(rng, window)
             if picked is None:
                 continue
-            s2, s1, valid, target, mask = self._sample_at(window, *picked)
-            s2, s1, valid, target, mask = _augment(rng, [s2, s1, valid, target, mask])
-            return _make_input(s2, s1, valid, self.use_s1), s2_to_resnet(target), mask
+            return self._example(*_augment(rng, list(self._sample_at(window, *picked))))
         raise InputError(
             f"No training patch of {p} px with a clear date (clear fraction >= "
             f"{self.settings.clear_threshold:g}) was found in 200 tries: give more clear dates, a "
@@ -311,9 +354,11 @@ class SeriesData:
             picked = self._pick(rng, window)
             if picked is None:
                 continue
-            inputs, target, _ = picked
-            s2, s1, valid, target_dn, mask = self._sample_at(window, inputs, target, {})
-            samples.append((_make_input(s2, s1, valid, self.use_s1), s2_to_resnet(target_dn), mask))
+            inputs, target, paste = picked
+            # the paper's variant is validated on the inputs' own clouds; the prior variant also on
+            # targets that are among the inputs (their pasted clouds are part of that case)
+            samples.append(self._example(*self._sample_at(window, inputs, target,
+                                                          paste if self.with_prior else {})))
         return samples
 
     def close(self):
@@ -419,7 +464,7 @@ def _rng_state(torch, rng):
 
 def _same_shape(a, b):
     keys = ("model", "features", "blocks_2d", "blocks_3d", "n_inputs", "bands", "use_s1")
-    return all(a.get(k) == b.get(k) for k in keys)
+    return all(a.get(k) == b.get(k) for k in keys) and a.get("variant", "paper") == b.get("variant", "paper")
 
 
 class _Determinism:
@@ -496,6 +541,10 @@ def train_seq2point(output_model, s2_paths=None, mask_paths=None, s1_paths=None,
         raise InputError(f"The output model {output_model} is one of the inputs.")
 
     if dataset_folder:
+        if settings.architecture == "crtsnet-lite-gapfill":
+            raise InputError("crtsnet-lite-gapfill corrects the gap filler's estimate made from the inputs' "
+                             "cloud masks; it trains on your own series (S2_LAYERS with MASK_LAYERS), not on "
+                             "DATASET_FOLDER.")
         cache = os.path.splitext(output_model)[0] + ".coverage.json"
         data = Sen12mscrtsData(dataset_folder, settings, cache, coverage_fn, reporter)
     elif s2_paths:
@@ -572,11 +621,31 @@ def train_seq2point(output_model, s2_paths=None, mask_paths=None, s1_paths=None,
         branch = list(model.head.parameters()) + list(model.blocks_2d.parameters())
         t0 = time.perf_counter()
         samples_done = 0
+        best = {"score": None, "step": None, "state": None, "since": 0}
+        stopped = None
+        if settings.max_minutes and settings.max_minutes > 0:
+            reporter.info(f"Time budget: {settings.max_minutes:g} min of training; "
+                          + (f"early stopping after {settings.patience} validations without a better RMSE; "
+                             if settings.patience and validation else "")
+                          + ("the checkpoint keeps the weights of the best validation." if settings.keep_best
+                             and validation else "the checkpoint keeps the last weights."))
+        if validation and start_step == 0:
+            # the untrained network is a candidate too: for the gapfill-prior variant it is the
+            # gap filler itself, so the kept weights never validate worse than the classical answer
+            figures = evaluate(model, validation, device, settings.l1_weight)
+            if figures:
+                record["validation"].append(dict(figures, step=0))
+                reporter.info(f"validation before training: L1 {figures['l1']:.4f}, RMSE {figures['rmse']:.4f}")
+                best.update(score=figures["rmse"], step=0,
+                            state={k: v.detach().clone() for k, v in model.state_dict().items()})
         model.train()
         with _Determinism(torch, device):
             try:
                 for step in range(start_step, settings.steps):
                     reporter.check_cancelled()
+                    if settings.max_minutes and time.perf_counter() - t0 > 60.0 * settings.max_minutes:
+                        stopped = f"time budget of {settings.max_minutes:g} min reached at step {step}"
+                        break
                     frozen = step < settings.freeze_branch_steps
                     for p in branch:
                         p.requires_grad_(not frozen)
@@ -610,16 +679,38 @@ def train_seq2point(output_model, s2_paths=None, mask_paths=None, s1_paths=None,
                             record["validation"].append(dict(figures, step=done))
                             reporter.info(f"validation at step {done}: L1 {figures['l1']:.4f}, RMSE "
                                           f"{figures['rmse']:.4f}, PSNR {figures['psnr']:.2f} dB")
+                            if best["score"] is None or figures["rmse"] < best["score"]:
+                                best.update(score=figures["rmse"], step=done, since=0,
+                                            state={k: v.detach().clone() for k, v in model.state_dict().items()})
+                            else:
+                                best["since"] += 1
+                            if settings.patience and best["since"] >= settings.patience:
+                                stopped = (f"early stop at step {done}: {best['since']} validations without a "
+                                           f"better RMSE than {best['score']:.4f} (step {best['step']})")
                     if done % settings.checkpoint_every == 0 and done != settings.steps:
                         save()
                         reporter.info(f"checkpoint saved at step {done}: {output_model}")
-                    reporter.set_progress(100.0 * (done - start_step) / (settings.steps - start_step))
+                    share = (done - start_step) / (settings.steps - start_step)
+                    if settings.max_minutes:
+                        share = max(share, (time.perf_counter() - t0) / (60.0 * settings.max_minutes))
+                    reporter.set_progress(100.0 * min(share, 1.0))
+                    if stopped:
+                        break
             except (CancelledError, KeyboardInterrupt):
                 cancelled = True
                 reporter.warning(f"Training cancelled at step {state['step']}: saving a usable checkpoint.")
             if losses:
                 final_loss = float(np.mean(losses))
                 record["loss_log"].append([state["step"], final_loss])
+            if stopped:
+                reporter.info(f"Training stopped: {stopped}.")
+                record["stopped"] = stopped
+            if settings.keep_best and best["state"] is not None and best["step"] != state["step"]:
+                model.load_state_dict(best["state"])
+                reporter.info(f"The checkpoint keeps the weights of step {best['step']} (validation RMSE "
+                              f"{best['score']:.4f}, the best); training ran to step {state['step']}.")
+            if best["step"] is not None:
+                record["best_step"], record["best_validation_rmse"] = best["step"], best["score"]
             save()
     finally:
         data.close()
@@ -628,6 +719,7 @@ def train_seq2point(output_model, s2_paths=None, mask_paths=None, s1_paths=None,
     reporter.info(f"Done in {clock.seconds:.2f} s.")
     return {"output": output_model, "steps_done": state["step"], "first_loss": first_loss,
             "final_loss": final_loss, "validation": (record["validation"] or [None])[-1],
+            "best_step": best["step"], "best_validation_rmse": best["score"], "stopped": stopped,
             "cancelled": cancelled, "seconds": seconds,
             "samples_per_second": samples_done / max(seconds, 1e-9), "config": config}
 
@@ -646,9 +738,19 @@ def build_parser():
     data.add_argument("--split", default="train", choices=["train", "val", "test", "all"])
     data.add_argument("--region", default="all")
     parser.add_argument("--output", "-o", required=True, help="checkpoint file to write (.pt)")
-    parser.add_argument("--architecture", default="crtsnet", choices=["crtsnet", "crtsnet-lite"])
-    parser.add_argument("--n-inputs", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=1000)
+    parser.add_argument("--architecture", default=None, choices=["crtsnet", "crtsnet-lite", "crtsnet-lite-gapfill"],
+                        help=f"default: {SERIES_DEFAULTS['architecture']} on your series, crtsnet on SEN12MS-CR-TS")
+    parser.add_argument("--n-inputs", type=int, default=None,
+                        help=f"default: {SERIES_DEFAULTS.get('n_inputs', TrainSettings.n_inputs)} on your series, "
+                             f"{TrainSettings.n_inputs} on SEN12MS-CR-TS")
+    parser.add_argument("--steps", type=int, default=None,
+                        help=f"default: {SERIES_DEFAULTS['steps']} (with the time budget) on your series, "
+                             f"{TrainSettings.steps} on SEN12MS-CR-TS")
+    parser.add_argument("--max-minutes", type=float, default=None,
+                        help=f"training time budget (0: none; default {SERIES_DEFAULTS['max_minutes']:g} on your series)")
+    parser.add_argument("--patience", type=int, default=None,
+                        help="validations without a better RMSE before stopping (0: never; default "
+                             f"{SERIES_DEFAULTS['patience']} on your series)")
     parser.add_argument("--batch-size", type=int, default=1)
     parser.add_argument("--patch-size", type=int, default=128)
     parser.add_argument("--lr", type=float, default=2e-4)
@@ -669,8 +771,11 @@ def build_parser():
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    settings = TrainSettings(
-        architecture=args.architecture, n_inputs=args.n_inputs, steps=args.steps,
+    base = TrainSettings() if args.dataset_folder else series_settings()
+    chosen = {"architecture": args.architecture, "n_inputs": args.n_inputs, "steps": args.steps,
+              "max_minutes": args.max_minutes, "patience": args.patience}
+    settings = replace(
+        base, **{k: v for k, v in chosen.items() if v is not None},
         batch_size=args.batch_size, patch_size=args.patch_size, learning_rate=args.lr,
         val_fraction=args.val_fraction, val_every=args.val_every, checkpoint_every=args.checkpoint_every,
         log_every=args.log_every, paste_probability=args.paste_probability, device=args.device,

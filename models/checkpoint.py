@@ -125,6 +125,7 @@ def load_model(path, device="cpu"):
         validate_config(config)
     except InputError as exc:
         raise CheckpointError(f"The checkpoint {path} has an unusable configuration: {exc}") from exc
+    _check_variant(path, config, payload["state_dict"])
     model = build_model(config)
     try:
         model.load_state_dict(payload["state_dict"], strict=True)
@@ -135,6 +136,25 @@ def load_model(path, device="cpu"):
     model.to(device)
     model.eval()
     return model, config, payload
+
+
+def _check_variant(path, config, state_dict):
+    """Refuse weights made for the other variant than the one the configuration names: the first
+    convolution's input channels tell whether the network was given the gap filler's prior."""
+    from .crtsnet import prior_channels, variant_of
+
+    head = state_dict.get("head.weight")
+    if head is None or len(getattr(head, "shape", ())) != 4:
+        return
+    base = len(config["bands"]) + (2 if config["use_s1"] else 0)
+    found = {base + prior_channels(v, len(config["bands"])): v for v in ("paper", "gapfill-prior")}
+    said = variant_of(config)
+    actual = found.get(int(head.shape[1]))
+    if actual is not None and actual != said:
+        raise CheckpointError(
+            f"The checkpoint {path} says it is the '{said}' variant, but its weights are those of the "
+            f"'{actual}' variant ({int(head.shape[1])} input channels per date). The file was edited or "
+            "written by another program; retrain or use the original file.")
 
 
 def check_compatible(config, bands, n_available, has_s1, source="the inputs"):

@@ -14,6 +14,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ..core.train import SERIES_DEFAULTS
 from .algorithm_base import EXTENT, HARMONIZE_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
 
 S1_LAYERS = "S1_LAYERS"
@@ -22,6 +23,8 @@ DATASET_SPLIT = "DATASET_SPLIT"
 ARCHITECTURE = "ARCHITECTURE"
 N_INPUTS = "N_INPUTS"
 STEPS = "STEPS"
+MAX_MINUTES = "MAX_MINUTES"
+PATIENCE = "PATIENCE"
 DEVICE = "DEVICE"
 SEED = "SEED"
 PATCH_SIZE = "PATCH_SIZE"
@@ -38,10 +41,14 @@ OUTPUT_MODEL = "OUTPUT_MODEL"
 STEPS_DONE = "STEPS_DONE"
 FINAL_LOSS = "FINAL_LOSS"
 VALIDATION_RMSE = "VALIDATION_RMSE"
+BEST_STEP = "BEST_STEP"
 
-ARCHITECTURES = ("crtsnet-lite", "crtsnet")
-ARCHITECTURE_LABELS = ("crtsnet-lite (64 features, 4 + 2 blocks: for CPUs)",
-                       "crtsnet (the paper's: 256 features, 16 + 5 blocks; needs a GPU)")
+# new entries go at the end: saved models and modeler chains refer to the index
+ARCHITECTURES = ("crtsnet-lite", "crtsnet", "crtsnet-lite-gapfill")
+ARCHITECTURE_LABELS = ("crtsnet-lite (the paper's network, 64 features, 4 + 2 blocks: for CPUs)",
+                       "crtsnet (the paper's: 256 features, 16 + 5 blocks; needs a GPU)",
+                       "crtsnet-lite-gapfill (corrects the gap filler's estimate; needs the masks; for CPUs)")
+DEFAULT_ARCHITECTURE = ARCHITECTURES.index(SERIES_DEFAULTS["architecture"])
 SPLITS = ("train", "val", "test", "all")
 
 
@@ -64,9 +71,16 @@ class TrainSeq2PointAlgorithm(S2CloudFreeAlgorithm):
             "mostly clear inputs). The bottom VALIDATION_FRACTION of the rows is held out and scored "
             "(RMSE on 0-1 reflectance). On SEN12MS-CR-TS the target is the least cloudy date and the "
             "inputs the first N_INPUTS dates, as in the paper.\n\n"
-            "Defaults follow the paper: L1 loss x 100, Adam (learning rate 2e-4, betas 0.5/0.999), "
-            "batch 1. The paper's network (crtsnet) needs a GPU and many thousands of steps; "
-            "crtsnet-lite trains on a CPU. The checkpoint is saved every CHECKPOINT_EVERY steps and "
+            "Networks: crtsnet-lite-gapfill (the default, this plugin's own) gets the gap filler's "
+            "estimate of the target date made from its n inputs and their masks, and learns a correction "
+            "of it: untrained it returns that estimate, so a short training starts at the classical "
+            "answer (seq2point then needs MASK_LAYERS too). crtsnet-lite and crtsnet are the paper's "
+            "network (crtsnet needs a GPU and many thousands of steps).\n\n"
+            "Training stops at STEPS, after MAX_MINUTES (20 by default, 0 = no limit) or when PATIENCE "
+            "validations in a row found no better RMSE on the held-out rows; the checkpoint keeps the "
+            "weights of the best validation (the untrained network counts too). "
+            "Optimiser as in the paper: L1 loss x 100, Adam (learning rate 2e-4, betas 0.5/0.999), "
+            "batch 1. The checkpoint is saved every CHECKPOINT_EVERY steps and "
             "when the run is cancelled, and records the data it saw, the losses and the validation "
             "scores. RESUME continues the run saved in OUTPUT_MODEL. With the same SEED (and threads) "
             "a CPU run is repeatable. For long runs outside QGIS: python -m s2cloudfree.core.train."
@@ -88,12 +102,16 @@ class TrainSeq2PointAlgorithm(S2CloudFreeAlgorithm):
             DATASET_FOLDER, "Or: SEN12MS-CR-TS folder (official layout)",
             behavior=QgsProcessingParameterFile.Folder, optional=True))
         self.addParameter(QgsProcessingParameterEnum(
-            ARCHITECTURE, "Network", list(ARCHITECTURE_LABELS), defaultValue=0))
+            ARCHITECTURE, "Network", list(ARCHITECTURE_LABELS), defaultValue=DEFAULT_ARCHITECTURE))
         self.addParameter(QgsProcessingParameterNumber(
-            N_INPUTS, "Input dates (n)", QgsProcessingParameterNumber.Integer, 3, minValue=1, maxValue=16))
+            N_INPUTS, "Input dates (n)", QgsProcessingParameterNumber.Integer, SERIES_DEFAULTS.get("n_inputs", 3),
+            minValue=1, maxValue=16))
         self.addParameter(QgsProcessingParameterNumber(
-            STEPS, "Training steps", QgsProcessingParameterNumber.Integer, 1000, minValue=1,
-            maxValue=10_000_000))
+            STEPS, "Training steps (at most)", QgsProcessingParameterNumber.Integer, SERIES_DEFAULTS["steps"],
+            minValue=1, maxValue=10_000_000))
+        self.addParameter(QgsProcessingParameterNumber(
+            MAX_MINUTES, "Time budget (minutes of training; 0 = no limit)", QgsProcessingParameterNumber.Double,
+            SERIES_DEFAULTS["max_minutes"], minValue=0.0))
         self.addParameter(QgsProcessingParameterString(
             DEVICE, "Device (auto, cpu, cuda, cuda:N, mps)", defaultValue="auto"))
         self.addParameter(QgsProcessingParameterNumber(
@@ -108,6 +126,9 @@ class TrainSeq2PointAlgorithm(S2CloudFreeAlgorithm):
                                          QgsProcessingParameterNumber.Double, 2e-4, minValue=1e-7, maxValue=1.0),
             QgsProcessingParameterNumber(VALIDATION_FRACTION, "Share of the rows held out for validation",
                                          QgsProcessingParameterNumber.Double, 0.1, minValue=0.0, maxValue=0.5),
+            QgsProcessingParameterNumber(PATIENCE, "Early stopping: validations without improvement (0 = never)",
+                                         QgsProcessingParameterNumber.Integer, SERIES_DEFAULTS["patience"],
+                                         minValue=0),
             QgsProcessingParameterNumber(CHECKPOINT_EVERY, "Save a checkpoint every (steps)",
                                          QgsProcessingParameterNumber.Integer, 500, minValue=1),
             QgsProcessingParameterBoolean(RESUME, "Resume the run saved in the output file", False),
@@ -127,7 +148,8 @@ class TrainSeq2PointAlgorithm(S2CloudFreeAlgorithm):
             OUTPUT_MODEL, "Checkpoint", "Checkpoints (*.pt)"))
         self.addOutput(QgsProcessingOutputNumber(STEPS_DONE, "Steps done"))
         self.addOutput(QgsProcessingOutputNumber(FINAL_LOSS, "Final training loss"))
-        self.addOutput(QgsProcessingOutputNumber(VALIDATION_RMSE, "Validation RMSE (0-1 reflectance)"))
+        self.addOutput(QgsProcessingOutputNumber(VALIDATION_RMSE, "Validation RMSE of the kept weights (0-1 reflectance)"))
+        self.addOutput(QgsProcessingOutputNumber(BEST_STEP, "Step of the kept weights"))
 
     def required_packages(self):
         return ("numpy", "rasterio", "torch")
@@ -144,6 +166,9 @@ class TrainSeq2PointAlgorithm(S2CloudFreeAlgorithm):
             architecture=ARCHITECTURES[self.parameterAsEnum(parameters, ARCHITECTURE, context)],
             n_inputs=self.parameterAsInt(parameters, N_INPUTS, context),
             steps=self.parameterAsInt(parameters, STEPS, context),
+            max_minutes=self.parameterAsDouble(parameters, MAX_MINUTES, context),
+            patience=self.parameterAsInt(parameters, PATIENCE, context),
+            val_samples=SERIES_DEFAULTS["val_samples"],
             device=self.device_text(parameters, context),
             seed=self.parameterAsInt(parameters, SEED, context),
             dataset_split=SPLITS[self.parameterAsEnum(parameters, DATASET_SPLIT, context)],
@@ -164,6 +189,8 @@ class TrainSeq2PointAlgorithm(S2CloudFreeAlgorithm):
             self.parameterAsFileOutput(parameters, OUTPUT_MODEL, context), s2, masks, s1, folder, settings,
             extent=extent, extent_crs=extent_crs, reporter=reporter)
         validation = result.get("validation") or {}
+        kept_rmse = result.get("best_validation_rmse")
         return {OUTPUT_MODEL: result["output"], STEPS_DONE: result["steps_done"],
                 FINAL_LOSS: result["final_loss"] if result["final_loss"] is not None else float("nan"),
-                VALIDATION_RMSE: validation.get("rmse", float("nan"))}
+                VALIDATION_RMSE: kept_rmse if kept_rmse is not None else validation.get("rmse", float("nan")),
+                BEST_STEP: result["best_step"] if result.get("best_step") is not None else result["steps_done"]}

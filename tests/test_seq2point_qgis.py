@@ -8,6 +8,7 @@ from model_builder import add_step, new_model, saved_and_reloaded
 
 pytest.importorskip("torch")
 
+from s2cloudfree.models.checkpoint import load_model  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -100,14 +101,15 @@ def test_bad_model_is_a_clear_processing_error(provider, belgium, tmp_path):
     assert not (tmp_path / "x.tif").exists()
 
 
-def _chain():
+def _chain(architecture):
     """sample -> train_seq2point; sample -> cloudmask_series; both -> seq2point (the 3 least cloudy
-    dates by the computed masks)."""
+    dates by the computed masks). ``architecture`` None: the training default."""
     model = new_model("sample, cloud masks and seq2point")
     add_step(model, "s2cloudfree:sample", "sample", values={"DATES": 8, "SIZE": 48, "SEED": 3},
              outputs={"sample": "OUTPUT_FOLDER"})
+    chosen = {} if architecture is None else {"ARCHITECTURE": architecture}
     add_step(model, "s2cloudfree:train_seq2point", "train",
-             values={"ARCHITECTURE": 0, "STEPS": 1, "DEVICE": "cpu", "PATCH_SIZE": 24, "VALIDATION_FRACTION": 0.0},
+             values={**chosen, "STEPS": 1, "DEVICE": "cpu", "PATCH_SIZE": 24, "VALIDATION_FRACTION": 0.0},
              links={name: ("sample", name) for name in ("S2_LAYERS", "MASK_LAYERS", "S1_LAYERS")},
              outputs={"model": "OUTPUT_MODEL"})
     add_step(model, "s2cloudfree:cloudmask_series", "cloudmask", values={"DEVICE": "cpu"},
@@ -119,10 +121,11 @@ def _chain():
     return model
 
 
-def test_saved_model_chaining_sample_train_cloudmask_and_seq2point(provider, tmp_path):
+@pytest.mark.parametrize("architecture", [0, None], ids=["crtsnet-lite", "default-crtsnet-lite-gapfill"])
+def test_saved_model_chaining_sample_train_cloudmask_and_seq2point(provider, tmp_path, architecture):
     import processing
 
-    model = saved_and_reloaded(_chain(), tmp_path / "seq2point.model3")
+    model = saved_and_reloaded(_chain(architecture), tmp_path / "seq2point.model3")
     out = tmp_path / "cloudfree.tif"
     result = processing.run(model, {"seq2point:cloudfree": str(out), "sample:sample": str(tmp_path / "sample"),
                                     "train:model": str(tmp_path / "model.pt"), "cloudmask:masks": str(tmp_path / "masks")})
@@ -144,8 +147,11 @@ def test_saved_model_chaining_sample_train_cloudmask_and_seq2point(provider, tmp
             cloudy.append(float((ds.read(1) != 0).mean()))
     chosen = sorted(np.argsort(cloudy, kind="stable")[:3].tolist())
     assert chosen != [0, 1, 2]
+    config = load_model(tmp_path / "model.pt")[1]
+    assert config["architecture"] == ("crtsnet-lite" if architecture == 0 else "crtsnet-lite-gapfill")
     direct = processing.run("s2cloudfree:seq2point", {
         "S2_LAYERS": [s2[k] for k in chosen], "S1_LAYERS": s1, "MODEL": str(tmp_path / "model.pt"),
+        "MASK_LAYERS": [str(masks[k]) for k in chosen] if architecture is None else [],
         "DEVICE": "cpu", "OUTPUT": str(tmp_path / "direct.tif")})
     with rasterio.open(direct["OUTPUT"]) as ds:
         assert np.array_equal(ds.read(), chained)
@@ -177,3 +183,22 @@ def test_qgis_process_end_to_end_on_belgium(trained, tmp_path):
     code, _result, output = run_algorithm("s2cloudfree:seq2point", [("S2_LAYERS", p) for p in s2[:3]]
                                           + [("MODEL", tmp_path / "missing.pt"), ("OUTPUT", tmp_path / "y.tif")])
     assert code != 0 and "missing.pt" in output
+    # the default network (crtsnet-lite-gapfill), then seq2point with the masks it needs
+    default = tmp_path / "default.pt"
+    code, result, output = run_algorithm("s2cloudfree:train_seq2point", params + [
+        ("STEPS", 2), ("DEVICE", "cpu"), ("OUTPUT_MODEL", default)])
+    assert code == 0, output
+    assert "crtsnet-lite-gapfill" in output and "training patches of 56 px" in output
+    assert result["results"]["BEST_STEP"] in (0, 2)
+    code, result, output = run_algorithm("s2cloudfree:seq2point", [("S2_LAYERS", p) for p in s2]
+                                         + [("MASK_LAYERS", p) for p in masks] + [("S1_LAYERS", p) for p in s1]
+                                         + [("MODEL", default), ("TARGET_DATE", "2017-09-01"), ("DEVICE", "cpu"),
+                                            ("OUTPUT", tmp_path / "gapfill-variant.tif")])
+    assert code == 0, output
+    assert "Prior: the gap filler's estimate of 2017-09-01" in output
+    with rasterio.open(tmp_path / "gapfill-variant.tif") as ds:
+        assert ds.count == 10 and ds.tags()["S2CF_TARGET_DATE"] == "2017-09-01"
+    code, _result, output = run_algorithm("s2cloudfree:seq2point", [("S2_LAYERS", p) for p in s2]
+                                          + [("S1_LAYERS", p) for p in s1]
+                                          + [("MODEL", default), ("DEVICE", "cpu"), ("OUTPUT", tmp_path / "z.tif")])
+    assert code != 0 and "give MASK_LAYERS" in output
