@@ -6,6 +6,7 @@
 #   make demo     scripts/demo.py with the venv's Python
 #   make bench    every benchmarks/bench_*.py, one after the other
 #   make bench-quality  cloud-removal quality on the real series (about 30 min)
+#   make bench-seq2point-quality  seq2point trained on each real series (about 80 min)
 #   make package  dist/s2cloudfree-<version>.zip (qgis-plugin-ci, .venv-release)
 #   make clean    build outputs; `make distclean` also removes both venvs
 #
@@ -37,10 +38,10 @@ export QT_QPA_PLATFORM ?= offscreen
 TESTS ?= tests
 PYTEST_ARGS ?=
 
-.PHONY: help setup apt-deps test demo bench bench-quality package release-venv clean distclean
+.PHONY: help setup apt-deps test demo bench bench-quality bench-seq2point-quality package release-venv clean distclean
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 ## ---- setup ---------------------------------------------------------------
 
@@ -103,6 +104,9 @@ bench: setup
 
 bench-quality: setup
 	$(VENV_PY) benchmarks/bench_quality.py $(BENCH_ARGS)
+
+bench-seq2point-quality: setup
+	$(VENV_PY) benchmarks/bench_seq2point_quality.py $(BENCH_ARGS)
 
 package: release-venv
 	scripts/build-release.sh

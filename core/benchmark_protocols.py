@@ -858,7 +858,8 @@ def _run_seq2point_protocol(plan, arrays, options, wanted, skipped_everywhere, s
         return run
 
     def seq2point(stage):
-        return _seq2point_predict(model, only, names, device, options, stage)
+        days = ([_day(arrays, k) for k in inputs], _day(arrays, target))
+        return _seq2point_predict(model, only, names, device, options, stage, days)
 
     table = {
         "least_cloudy": least_cloudy,
@@ -907,8 +908,10 @@ def _run_seq2point_protocol(plan, arrays, options, wanted, skipped_everywhere, s
     }
 
 
-def _seq2point_predict(model, only, names, device, options, stage):
-    from .seq2point import predict_array
+def _seq2point_predict(model, only, names, device, options, stage, days=(None, None)):
+    """The model's image from the inputs ``only``; ``days`` = (the inputs' day numbers, the
+    target's), which the gapfill-prior variant's estimate is made for."""
+    from .seq2point import DEFAULT_OVERLAP, predict_array
 
     config = model["config"]
     positions = [names.index(b) for b in config["bands"]]
@@ -920,8 +923,10 @@ def _seq2point_predict(model, only, names, device, options, stage):
         s1_db = only.s1 * 25.0 - 25.0  # back from the [0, 1] scaling of core.seq2seq (clipped at -25 dB)
         if only.s1_paired is not None and not all(only.s1_paired):
             stage.warning("Some input dates have no S1 image within MAX_DAYS: the seq2point network gets noise there.")
+    tile = min(options.tile_size, 256)
     dn, _weights = predict_array(model["net"], config, s2_dn, s1_db, only.valid, device=device,
-                                 tile=min(options.tile_size, 256), reporter=stage)
+                                 tile=tile, overlap=min(DEFAULT_OVERLAP, tile // 2), reporter=stage, clear=only.clear,
+                                 days=days[0], target_day=days[1])
     image = np.clip(np.nan_to_num(dn / 10000.0, nan=PAPER_FALLBACK), 0, 1).astype(np.float32)
     extra = {"model": model["path"], "bands_scored": list(config["bands"])}
     if len(positions) != len(names):

@@ -503,6 +503,8 @@ def predict_array(model, config, s2_dn, s1_db=None, valid=None, device=None, til
     input is valid; weight H x W). The ``gapfill-prior`` variant needs ``clear`` (T x H x W), the
     inputs' ``days`` and the ``target_day``."""
     torch = require("torch")
+    if tile <= overlap:
+        raise InputError(f"The tile size ({tile} px) must be larger than the overlap ({overlap} px).")
     device = device or torch.device("cpu")
     source = ArraySource(s2_dn, s1_db, valid, clear=clear, days=days, target_day=target_day)
     plan = plan_tiles(source.height, source.width, tile, overlap)

@@ -18,6 +18,10 @@ class CloudMaskSettings:
     dilation_size: int = 2
     #: processing-baseline offset rule (core.baseline_offset), as for the series itself
     harmonize: str = "auto"
+    #: ``s2cloudless`` or ``scl`` (masks from the Sen2Cor scene classification, core.scl_mask)
+    method: str = "s2cloudless"
+    #: the SCL classes that are not clear (method ``scl``)
+    scl_classes: tuple = (3, 8, 9, 10)
 
 
 def with_harmonize(settings, harmonize):
@@ -36,10 +40,11 @@ def _mask_names(s2_paths):
 
 
 def _compute_into(folder, names, s2_paths, extent, extent_crs, settings, reporter, memory_mb, device,
-                  threads, share):
-    """Compute one mask per S2 layer into ``folder``; ``share`` percent of the progress.
-    Returns (paths, cloud fractions)."""
+                  threads, share, scl_paths=None):
+    """Compute one mask per S2 layer into ``folder`` (from ``scl_paths``, one per S2 layer, with
+    the method ``scl``); ``share`` percent of the progress. Returns (paths, cloud fractions)."""
     from .cloudmask import compute_cloud_mask
+    from .scl_mask import compute_scl_mask
 
     paths, fractions = [], []
     count = len(s2_paths)
@@ -48,6 +53,14 @@ def _compute_into(folder, names, s2_paths, extent, extent_crs, settings, reporte
         stage = ScaledReporter(reporter, share * k / count, share * (k + 1) / count)
         mask_path = os.path.join(folder, name)
         kwargs = {} if memory_mb is None else {"memory_mb": memory_mb}
+        if settings.method == "scl":
+            result = compute_scl_mask(scl_paths[k], mask_path, path, settings.scl_classes, extent, extent_crs,
+                                      reporter=stage, **kwargs)
+            reporter.info(f"  {os.path.basename(path)}: {100 * result['cloud_fraction']:.2f} % not clear "
+                          f"(scene classification {os.path.basename(scl_paths[k])})")
+            paths.append(mask_path)
+            fractions.append(result["cloud_fraction"])
+            continue
         result = compute_cloud_mask(
             path, mask_path, threshold=settings.threshold, average_over=settings.average_over,
             dilation_size=settings.dilation_size, extent_bounds=extent, extent_crs=extent_crs,
@@ -60,9 +73,10 @@ def _compute_into(folder, names, s2_paths, extent, extent_crs, settings, reporte
 
 
 def write_series_masks(s2_paths, output_folder, extent=None, extent_crs=None, settings=None, reporter=None,
-                       memory_mb=None, device="cpu", threads=None):
-    """Write one s2cloudless mask per S2 layer into ``output_folder`` (``<layer name>_cloudmask.tif``,
-    uint8 1 = cloud, 0 = clear, 255 = nodata, on each layer's grid cropped to the region of interest).
+                       memory_mb=None, device="cpu", threads=None, scl_paths=None):
+    """Write one mask per S2 layer into ``output_folder`` (``<layer name>_cloudmask.tif``, uint8
+    1 = not clear, 0 = clear, 255 = nodata, on each layer's grid cropped to the region of interest):
+    s2cloudless, or with ``settings.method`` ``scl`` from ``scl_paths`` (one per S2 layer, same order).
 
     All masks are computed into a temporary folder beside ``output_folder`` and moved into it
     only when every one is complete: an error or a cancel leaves ``output_folder`` as it was.
@@ -75,13 +89,18 @@ def write_series_masks(s2_paths, output_folder, extent=None, extent_crs=None, se
     if not s2_paths:
         raise InputError("S2_LAYERS: no Sentinel-2 layer was given.")
     settings = settings or CloudMaskSettings()
+    if settings.method == "scl":
+        scl_paths = list(scl_paths or [])
+        if len(scl_paths) != len(s2_paths):
+            raise InputError(f"SCL_LAYERS: {len(scl_paths)} scene classification layers for {len(s2_paths)} "
+                             "Sentinel-2 layers; give one per layer, in the same order.")
     output_folder = os.path.abspath(output_folder)
     os.makedirs(output_folder, exist_ok=True)
     names = _mask_names(s2_paths)
     staging = tempfile.mkdtemp(prefix=".s2cloudfree-masks-", dir=os.path.dirname(output_folder))
     try:
         paths, fractions = _compute_into(staging, names, s2_paths, extent, extent_crs, settings, reporter,
-                                         memory_mb, device, threads, 100.0)
+                                         memory_mb, device, threads, 100.0, scl_paths)
         final = []
         for path, name in zip(paths, names):
             target = os.path.join(output_folder, name)

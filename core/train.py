@@ -36,6 +36,7 @@ from .errors import CancelledError, InputError
 from .normalization import s2_to_resnet
 from .reporting import ConsoleReporter, Reporter, Stopwatch
 from .s1_pairing import DEFAULT_MAX_DAYS, pair_nearest
+from .training_defaults import SERIES_DEFAULTS
 from .validity import valid_pixels
 from .windows import Window
 
@@ -78,13 +79,6 @@ class TrainSettings:
     max_minutes: float = 0.0  # stop after this much training time (0: no limit)
     patience: int = 0  # stop after this many validations without a better one (0: never)
     keep_best: bool = True  # the checkpoint holds the weights of the best validation
-
-
-#: What training on the user's series uses unless told otherwise (toolbox, command line,
-#: benchmark): this plugin's gapfill-prior variant, a 20-minute budget with early stopping on the
-#: held-out rows and the best weights kept. :class:`TrainSettings` itself keeps the paper's values.
-SERIES_DEFAULTS = {"architecture": "crtsnet-lite-gapfill", "steps": 100_000, "max_minutes": 20.0,
-                   "patience": 10, "val_samples": 24}
 
 
 def series_settings(**overrides):

@@ -5,6 +5,7 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
@@ -24,6 +25,17 @@ DEVICE = "DEVICE"
 THRESHOLD = "THRESHOLD"
 AVERAGE_OVER = "AVERAGE_OVER"
 DILATION_SIZE = "DILATION_SIZE"
+METHOD = "METHOD"
+SCL_CLASSES = "SCL_CLASSES"
+#: Cloud-mask methods (index = the METHOD enum value; new ones go at the end)
+MASK_METHODS = (("s2cloudless", "s2cloudless (Level-1C; clouds)"),
+                ("scl", "Sen2Cor scene classification (an SCL layer; clouds, shadows, cirrus)"))
+SCL_HELP = (
+    "METHOD 'Sen2Cor scene classification' turns the SCL layer that comes with every Level-2A "
+    "product into the mask instead of running s2cloudless: SCL_CLASSES are the classes that are "
+    "not clear (default 3,8,9,10: cloud shadows, cloud medium and high probability, thin cirrus; "
+    "add 11 to count snow, 1 for saturated pixels), class 0 and pixels the Sentinel-2 layer does not "
+    "observe are nodata. An SCL at 20 m is resampled onto the 10 m grid by nearest neighbour.")
 
 CLOUDMASK_SETTINGS_HELP = (
     "Cloud masks follow s2cloudless with the settings of the SEN12MS-CR-TS data set: "
@@ -130,6 +142,24 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
                 self.add_advanced_parameter(parameter)
             else:
                 self.addParameter(parameter)
+
+    def add_mask_method_parameters(self):
+        """METHOD (s2cloudless or SCL) and SCL_CLASSES."""
+        self.addParameter(QgsProcessingParameterEnum(
+            METHOD, "Cloud mask method", [label for _, label in MASK_METHODS], defaultValue=0))
+        self.addParameter(QgsProcessingParameterString(
+            SCL_CLASSES, "SCL classes that are not clear (Sen2Cor method)", defaultValue="3,8,9,10",
+            optional=True))
+
+    def mask_method(self, parameters, context):
+        if METHOD not in parameters:
+            return "s2cloudless"
+        return MASK_METHODS[self.parameterAsEnum(parameters, METHOD, context)][0]
+
+    def scl_classes(self, parameters, context):
+        from ..core.scl_mask import parse_classes
+
+        return parse_classes(self.parameterAsString(parameters, SCL_CLASSES, context))
 
     def cloudmask_settings(self, parameters, context):
         from ..core.series_masks import CloudMaskSettings

@@ -16,10 +16,12 @@ from .algorithm_base import (
     HARMONIZE,
     HARMONIZE_HELP,
     HARMONIZE_OPTIONS,
+    SCL_HELP,
     S2CloudFreeAlgorithm,
 )
 
 INPUT = "INPUT"
+SCL = "SCL"
 OUTPUT_MASK = "OUTPUT_MASK"
 OUTPUT_PROBABILITY = "OUTPUT_PROBABILITY"
 CLOUD_FRACTION = "CLOUD_FRACTION"
@@ -39,7 +41,7 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
         return "cloudmask"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return "Cloud mask (s2cloudless)"
+        return "Cloud mask (s2cloudless or Sen2Cor SCL)"
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (
@@ -61,11 +63,17 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
             "package on the unclipped values; on the real test scene 308 of 438,272 pixels have such "
             "values, the probability of 297 changes by at most 0.005 and no mask pixel changes); RESOLUTION computes probabilities on area-averaged bands at 20, 60 or 160 m and "
             "resamples them back (much faster on whole tiles, but an approximation: only native is "
-            "exact); DEVICE 'cuda' runs the tree evaluation on the GPU.\n\n" + HARMONIZE_HELP
+            "exact); DEVICE 'cuda' runs the tree evaluation on the GPU.\n\n" + SCL_HELP + " The SCL "
+            "layer goes in SCL; INPUT is the Sentinel-2 layer of the same product (the mask's grid and "
+            "its observed pixels); the s2cloudless settings and OUTPUT_PROBABILITY do not apply.\n\n"
+            + HARMONIZE_HELP
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.addParameter(QgsProcessingParameterRasterLayer(INPUT, "Sentinel-2 L1C raster"))
+        self.add_mask_method_parameters()
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            SCL, "Sen2Cor scene classification (SCL) of the same product", optional=True))
         self.add_cloudmask_parameters(advanced=False)
         self.addParameter(QgsProcessingParameterExtent(
             EXTENT, "Region of interest (default: the whole raster)", optional=True))
@@ -101,6 +109,9 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
         memory_mb, threads = self.performance(parameters, context)
         device = self.device_text(parameters, context)
         probability_path = self.parameterAsOutputLayer(parameters, OUTPUT_PROBABILITY, context) or None
+        if self.mask_method(parameters, context) == "scl":
+            return self._scl_mask(parameters, context, reporter, path, extent, extent_crs, memory_mb,
+                                  probability_path)
         settings = self.cloudmask_settings(parameters, context)
         result = compute_cloud_mask(
             path, self.parameterAsOutputLayer(parameters, OUTPUT_MASK, context),
@@ -120,3 +131,17 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
         if probability_path:
             outputs[OUTPUT_PROBABILITY] = probability_path
         return outputs
+
+    def _scl_mask(self, parameters, context, reporter, path, extent, extent_crs, memory_mb, probability_path):
+        from ..core.scl_mask import compute_scl_mask
+
+        scl = self.parameterAsRasterLayer(parameters, SCL, context)
+        if scl is None:
+            raise self.input_error(f"METHOD is the Sen2Cor scene classification but no {SCL} layer was given.")
+        if probability_path:
+            reporter.warning("OUTPUT_PROBABILITY is not written with the scene classification: it has no "
+                             "probabilities.")
+        result = compute_scl_mask(self.raster_path(scl, SCL), self.parameterAsOutputLayer(parameters, OUTPUT_MASK, context),
+                                  path, self.scl_classes(parameters, context), extent, extent_crs, memory_mb,
+                                  reporter)
+        return {OUTPUT_MASK: result["mask_path"], CLOUD_FRACTION: result["cloud_fraction"]}

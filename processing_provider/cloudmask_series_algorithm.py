@@ -9,11 +9,12 @@ from qgis.core import (
     QgsProcessingParameterMultipleLayers,
 )
 
-from .algorithm_base import CLOUDMASK_SETTINGS_HELP, EXTENT, S2_LAYERS, S2CloudFreeAlgorithm
+from .algorithm_base import CLOUDMASK_SETTINGS_HELP, EXTENT, S2_LAYERS, SCL_HELP, S2CloudFreeAlgorithm
 
 OUTPUT_FOLDER = "OUTPUT_FOLDER"
 MASK_LAYERS = "MASK_LAYERS"
 CLOUD_FRACTIONS = "CLOUD_FRACTIONS"
+SCL_LAYERS = "SCL_LAYERS"
 
 
 class CloudMaskSeriesAlgorithm(S2CloudFreeAlgorithm):
@@ -21,7 +22,7 @@ class CloudMaskSeriesAlgorithm(S2CloudFreeAlgorithm):
         return "cloudmask_series"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return "Cloud masks of a time series (s2cloudless)"
+        return "Cloud masks of a time series (s2cloudless or Sen2Cor SCL)"
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (
@@ -32,7 +33,8 @@ class CloudMaskSeriesAlgorithm(S2CloudFreeAlgorithm):
             "a model it feeds the MASK_LAYERS input of the compositing and cloud removal "
             "algorithms. CLOUD_FRACTIONS gives each layer's cloud share of its valid pixels, in "
             "percent, comma-separated.\n\n"
-            + CLOUDMASK_SETTINGS_HELP + "\n\n"
+            + CLOUDMASK_SETTINGS_HELP + "\n\n" + SCL_HELP + " The SCL layers go in SCL_LAYERS, one "
+            "per Sentinel-2 layer in the same order (a date that differs from its layer's is an error).\n\n"
             "The masks are written to a temporary folder and moved into OUTPUT_FOLDER only when "
             "all are complete: a failed or cancelled run adds nothing to it."
         )
@@ -40,6 +42,10 @@ class CloudMaskSeriesAlgorithm(S2CloudFreeAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.addParameter(QgsProcessingParameterMultipleLayers(
             S2_LAYERS, "Sentinel-2 L1C layers (the time series)", QgsProcessing.TypeRaster))
+        self.add_mask_method_parameters()
+        self.addParameter(QgsProcessingParameterMultipleLayers(
+            SCL_LAYERS, "Sen2Cor scene classifications (SCL), one per Sentinel-2 layer", QgsProcessing.TypeRaster,
+            optional=True))
         self.add_cloudmask_parameters(advanced=False)
         self.addParameter(QgsProcessingParameterExtent(
             EXTENT, "Region of interest (default: each whole raster)", optional=True))
@@ -60,9 +66,18 @@ class CloudMaskSeriesAlgorithm(S2CloudFreeAlgorithm):
         memory_mb, threads = self.performance(parameters, context)
         device = self.device_text(parameters, context, needs_torch=False)
         folder = self.parameterAsString(parameters, OUTPUT_FOLDER, context)
-        result = write_series_masks(s2_paths, folder, extent=extent, extent_crs=extent_crs,
-                                    settings=self.cloudmask_settings(parameters, context), reporter=reporter,
-                                    memory_mb=memory_mb, device=device, threads=threads)
+        from dataclasses import replace
+
+        settings = replace(self.cloudmask_settings(parameters, context), method=self.mask_method(parameters, context))
+        scl_paths = None
+        if settings.method == "scl":
+            scl_paths = self.layer_paths(parameters, SCL_LAYERS, context)
+            if not scl_paths:
+                raise self.input_error(f"METHOD is the Sen2Cor scene classification but no {SCL_LAYERS} were given.")
+            settings = replace(settings, scl_classes=self.scl_classes(parameters, context))
+        result = write_series_masks(s2_paths, folder, extent=extent, extent_crs=extent_crs, settings=settings,
+                                    reporter=reporter, memory_mb=memory_mb, device=device, threads=threads,
+                                    scl_paths=scl_paths)
         reporter.info(f"{len(result['mask_paths'])} cloud masks written to {folder}.")
         return {OUTPUT_FOLDER: folder, MASK_LAYERS: result["mask_paths"],
                 CLOUD_FRACTIONS: ",".join(f"{100 * f:.2f}" for f in result["cloud_fractions"])}

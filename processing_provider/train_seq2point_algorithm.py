@@ -14,7 +14,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core.train import SERIES_DEFAULTS
+from ..core.training_defaults import SERIES_DEFAULTS
 from .algorithm_base import EXTENT, HARMONIZE_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
 
 S1_LAYERS = "S1_LAYERS"

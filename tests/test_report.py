@@ -229,3 +229,33 @@ def test_processing_algorithm(benchmark_registered, sample, tmp_path):
     assert [r["method"] for r in protocol["rows"]] == ["least_cloudy", "mosaic", "temporal_linear"]
     assert result["DEVICE_USED"] == ""  # no network ran
     assert data["series"]["masks"].startswith("computed with s2cloudless")
+
+
+def test_seq2point_protocol_runs_the_gapfill_variant_on_its_prior(sample, tmp_path):
+    """An untrained crtsnet-lite-gapfill model returns the gap filler's estimate of the target date
+    made from the n inputs: in the benchmark's seq2point protocol its row is that estimate's."""
+    torch = pytest.importorskip("torch")
+    from s2cloudfree.core import evaluation_protocol as ep
+    from s2cloudfree.core.metrics import to_unit
+    from s2cloudfree.core.seq2point import gapfill_prior
+    from s2cloudfree.models.checkpoint import save_checkpoint
+    from s2cloudfree.models.crtsnet import build_model, model_config
+
+    config = model_config("crtsnet-lite-gapfill", n_inputs=3, use_s1=True, features=8, blocks_2d=1, blocks_3d=1)
+    torch.manual_seed(0)
+    path = str(tmp_path / "prior.pt")
+    save_checkpoint(path, build_model(config), config)
+    options = bp.BenchmarkOptions(protocols=("seq2point",), methods=("least_cloudy", "seq2point"), device="cpu",
+                                  model=path, tile_size=64)
+    result = bp.run_benchmark(sample.s2, sample.masks, tmp_path / "report", s1_paths=sample.s1,
+                              truth_paths=sample.truth, options=options, reporter=SilentReporter())
+    protocol = result["report"]["protocols"][0]
+    row = {r["method"]: r for r in protocol["rows"]}["seq2point"]
+    target = protocol["target"]["index"]
+    inputs = [i["index"] for i in protocol["inputs"]]
+    arrays = ep.load_series(sample.s2, sample.masks)
+    prior = gapfill_prior(arrays.data[inputs] * 10000.0, arrays.clear[inputs], [arrays.dates[k] for k in inputs],
+                          arrays.dates[target], arrays.valid[inputs])
+    truth = to_unit(__import__("rasterio").open(sample.truth[target]).read())
+    expected = bp.masked_image_metrics(np.clip(prior / 10000.0, 0, 1), truth)
+    assert row["rmse"] == pytest.approx(expected["rmse"], rel=1e-3)
