@@ -170,6 +170,13 @@ def test_registry_names_paths_and_errors(registry_env, checkpoint):
     reg.write_text(json.dumps({"models": {"bad": {"url": "http://127.0.0.1/x.pt"}}}))
     with pytest.raises(registry.RegistryError, match="sha256"):
         registry.resolve_model("bad")
+    # downloads: https, file, or plain http to this machine only
+    with pytest.raises(registry.RegistryError, match="plain http to another machine: use https"):
+        registry.register_model("remote", str(reg), url="http://models.example.net/x.pt", sha256="0" * 64)
+    with pytest.raises(registry.RegistryError, match="is not https, file or http to this machine"):
+        registry.register_model("ftp", str(reg), url="ftp://models.example.net/x.pt", sha256="0" * 64)
+    with pytest.raises(registry.RegistryError, match="The download URL"):
+        registry.download("gopher://x/y", "0" * 64, str(registry_env / "y.pt"))
 
 
 def test_download_is_verified_before_use(registry_env, checkpoint, local_server):
