@@ -7,7 +7,7 @@
 #   make bench    every benchmarks/bench_*.py, one after the other
 #   make bench-quality  cloud-removal quality on the real series (about 30 min)
 #   make bench-seq2point-quality  seq2point trained on each real series (about 80 min)
-#   make package  dist/s2cloudfree-<version>.zip (qgis-plugin-ci, .venv-release)
+#   make package  dist/s2cloudfree.<version>.zip (qgis-plugin-ci, .venv-release)
 #   make clean    build outputs; `make distclean` also removes both venvs
 #
 # Never use the `python3` first on PATH (it may be an interpreter that cannot

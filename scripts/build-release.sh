@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the release zip dist/s2cloudfree-<version>.zip with qgis-plugin-ci.
+# Build the release zip dist/s2cloudfree.<version>.zip with qgis-plugin-ci.
 #
 # The repository root IS the plugin folder, but qgis-plugin-ci packages a
 # plugin that lives in a SUBFOLDER (`plugin_path`) of a git repository and
@@ -9,7 +9,8 @@
 #   2. makes build/release a fresh git repo with one commit,
 #   3. writes build/release/.qgis-plugin-ci (YAML) and runs
 #      `qgis-plugin-ci package <version>` there (version= from metadata.txt),
-#   4. moves build/release/s2cloudfree.<version>.zip to dist/s2cloudfree-<version>.zip.
+#   4. moves build/release/s2cloudfree.<version>.zip to dist/ under the same name (QGIS's
+#      installer takes the part of the file name before the first dot as the plugin id).
 #
 # Usage: scripts/build-release.sh        (normally via `make package`)
 # Env:   QGIS_PLUGIN_CI  the qgis-plugin-ci executable
@@ -114,6 +115,6 @@ zip_name="$STAGE_REPO/$PLUGIN_NAME.$version.zip"
 
 # ---- 4. dist/ -----------------------------------------------------------------
 mkdir -p "$DIST"
-out="$DIST/$PLUGIN_NAME-$version.zip"
+out="$DIST/$PLUGIN_NAME.$version.zip"
 mv -f "$zip_name" "$out"
 echo "release zip: $out"

@@ -99,7 +99,8 @@ def release_zip(release_venv, tmp_path_factory):
     )
     assert proc.returncode == 0, "make package failed:\n" + _tail(proc.stdout)
     version = _metadata_version((REPO / "metadata.txt").read_text(encoding="utf-8"))
-    zip_path = dist / f"{PLUGIN}-{version}.zip"
+    # QGIS takes the plugin id from the file name up to the first dot
+    zip_path = dist / f"{PLUGIN}.{version}.zip"
     assert zip_path.is_file(), f"{zip_path.name} not built; dist has {sorted(os.listdir(dist))}"
     return zip_path
 
