@@ -11,6 +11,9 @@ _PACKAGES = {
     "numpy": ("numpy<2", "all raster computations", "python3-numpy"),
     "torch": ("torch", "the neural networks (seq2point, seq2seq)", None),
     "s2cloudless": ("s2cloudless==1.7.3", "cloud masks", None),
+    "onnxruntime": ("onnxruntime", "the ukis-csmask cloud and shadow detector", None),
+    "ukis_csmask": ("ukis-csmask", "the ukis-csmask cloud and shadow detector", None),
+    "ukis_csmask.mask": ("ukis-csmask", "the ukis-csmask cloud and shadow detector", None),
 }
 
 

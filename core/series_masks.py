@@ -18,7 +18,8 @@ class CloudMaskSettings:
     dilation_size: int = 2
     #: processing-baseline offset rule (core.baseline_offset), as for the series itself
     harmonize: str = "auto"
-    #: ``s2cloudless`` or ``scl`` (masks from the Sen2Cor scene classification, core.scl_mask)
+    #: ``s2cloudless``, ``scl`` (masks from the Sen2Cor scene classification, core.scl_mask) or
+    #: ``csmask`` (the ukis-csmask detector, core.csmask)
     method: str = "s2cloudless"
     #: the SCL classes that are not clear (method ``scl``)
     scl_classes: tuple = (3, 8, 9, 10)
@@ -53,6 +54,16 @@ def _compute_into(folder, names, s2_paths, extent, extent_crs, settings, reporte
         stage = ScaledReporter(reporter, share * k / count, share * (k + 1) / count)
         mask_path = os.path.join(folder, name)
         kwargs = {} if memory_mb is None else {"memory_mb": memory_mb}
+        if settings.method == "csmask":
+            from .csmask import compute_csmask
+
+            result = compute_csmask(path, mask_path, extent=extent, extent_crs=extent_crs, harmonize=settings.harmonize,
+                                    threads=threads or 2, reporter=stage, **kwargs)
+            reporter.info(f"  {os.path.basename(path)}: {100 * result['cloud_fraction']:.2f} % cloud or shadow "
+                          f"(ukis-csmask {len(result['model_bands'])}-band {result['product_level'].upper()})")
+            paths.append(mask_path)
+            fractions.append(result["cloud_fraction"])
+            continue
         if settings.method == "scl":
             result = compute_scl_mask(scl_paths[k], mask_path, path, settings.scl_classes, extent, extent_crs,
                                       reporter=stage, **kwargs)

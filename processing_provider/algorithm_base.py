@@ -29,7 +29,14 @@ METHOD = "METHOD"
 SCL_CLASSES = "SCL_CLASSES"
 #: Cloud-mask methods (index = the METHOD enum value; new ones go at the end)
 MASK_METHODS = (("s2cloudless", "s2cloudless (Level-1C; clouds)"),
-                ("scl", "Sen2Cor scene classification (an SCL layer; clouds, shadows, cirrus)"))
+                ("scl", "Sen2Cor scene classification (an SCL layer; clouds, shadows, cirrus)"),
+                ("csmask", "ukis-csmask detector (Level-2A or Level-1C; clouds and shadows)"))
+CSMASK_HELP = (
+    "METHOD 'ukis-csmask' runs the cloud and cloud-shadow detector of DLR's ukis-csmask package "
+    "(Apache-2.0; trained U-Nets shipped inside the package, run with onnxruntime, nothing downloaded) "
+    "on Level-2A or Level-1C: the 6-band model when B02 B03 B04 B08 B11 B12 are there, else the 4-band "
+    "model (B02 B03 B04 B08); by default at 30 m, as its models were trained (blocks averaged, classes "
+    "given back to the 10 m pixels). Needs the Python packages ukis-csmask and onnxruntime.")
 SCL_HELP = (
     "METHOD 'Sen2Cor scene classification' turns the SCL layer that comes with every Level-2A "
     "product into the mask instead of running s2cloudless: SCL_CLASSES are the classes that are "

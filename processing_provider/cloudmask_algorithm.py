@@ -16,12 +16,19 @@ from .algorithm_base import (
     HARMONIZE,
     HARMONIZE_HELP,
     HARMONIZE_OPTIONS,
+    CSMASK_HELP,
     SCL_HELP,
     S2CloudFreeAlgorithm,
 )
 
 INPUT = "INPUT"
 SCL = "SCL"
+OUTPUT_CLASSES = "OUTPUT_CLASSES"
+PRODUCT_LEVEL = "PRODUCT_LEVEL"
+CSMASK_RESOLUTION = "CSMASK_RESOLUTION"
+PRODUCT_LEVELS = (("auto", "Detect (metadata and name; else from the bands)"), ("l2a", "Level-2A"),
+                  ("l1c", "Level-1C"))
+CSMASK_RESOLUTIONS = (("30m", "30 m, as the models were trained"), ("native", "Native"))
 OUTPUT_MASK = "OUTPUT_MASK"
 OUTPUT_PROBABILITY = "OUTPUT_PROBABILITY"
 CLOUD_FRACTION = "CLOUD_FRACTION"
@@ -41,7 +48,7 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
         return "cloudmask"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return "Cloud mask (s2cloudless or Sen2Cor SCL)"
+        return "Cloud mask (s2cloudless, Sen2Cor SCL or ukis-csmask)"
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (
@@ -66,6 +73,8 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
             "exact); DEVICE 'cuda' runs the tree evaluation on the GPU.\n\n" + SCL_HELP + " The SCL "
             "layer goes in SCL; INPUT is the Sentinel-2 layer of the same product (the mask's grid and "
             "its observed pixels); the s2cloudless settings and OUTPUT_PROBABILITY do not apply.\n\n"
+            + CSMASK_HELP + " PRODUCT_LEVEL and CSMASK_RESOLUTION (advanced) choose the model and the "
+            "resolution; OUTPUT_CLASSES (optional, this method only) keeps cloud (1) and shadow (2) apart.\n\n"
             + HARMONIZE_HELP
         )
 
@@ -86,6 +95,10 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
                                           "(as SEN12MS-CR-TS)", defaultValue=True),
             QgsProcessingParameterEnum(RESOLUTION, "Processing resolution", [t for _, t in RESOLUTIONS],
                                        defaultValue=0),
+            QgsProcessingParameterEnum(PRODUCT_LEVEL, "Product level (ukis-csmask)", [t for _, t in PRODUCT_LEVELS],
+                                       defaultValue=0),
+            QgsProcessingParameterEnum(CSMASK_RESOLUTION, "Resolution of the classification (ukis-csmask)",
+                                       [t for _, t in CSMASK_RESOLUTIONS], defaultValue=0),
         ]
         for parameter in advanced:
             parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
@@ -95,6 +108,9 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination(OUTPUT_MASK, "Cloud mask"))
         self.addParameter(QgsProcessingParameterRasterDestination(
             OUTPUT_PROBABILITY, "Cloud probability", optional=True, createByDefault=False))
+        self.addParameter(QgsProcessingParameterRasterDestination(
+            OUTPUT_CLASSES, "Classes: 0 clear, 1 cloud, 2 cloud shadow (ukis-csmask)", optional=True,
+            createByDefault=False))
         self.addOutput(QgsProcessingOutputNumber(CLOUD_FRACTION, "Cloud fraction of the valid pixels"))
 
     def execute(self, parameters, context, reporter):
@@ -109,9 +125,13 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
         memory_mb, threads = self.performance(parameters, context)
         device = self.device_text(parameters, context)
         probability_path = self.parameterAsOutputLayer(parameters, OUTPUT_PROBABILITY, context) or None
-        if self.mask_method(parameters, context) == "scl":
+        method = self.mask_method(parameters, context)
+        if method == "scl":
             return self._scl_mask(parameters, context, reporter, path, extent, extent_crs, memory_mb,
                                   probability_path)
+        if method == "csmask":
+            return self._csmask(parameters, context, reporter, path, extent, extent_crs, memory_mb, threads,
+                                probability_path)
         settings = self.cloudmask_settings(parameters, context)
         result = compute_cloud_mask(
             path, self.parameterAsOutputLayer(parameters, OUTPUT_MASK, context),
@@ -133,6 +153,7 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
         return outputs
 
     def _scl_mask(self, parameters, context, reporter, path, extent, extent_crs, memory_mb, probability_path):
+        """METHOD scl: the mask from the scene classification layer SCL."""
         from ..core.scl_mask import compute_scl_mask
 
         scl = self.parameterAsRasterLayer(parameters, SCL, context)
@@ -145,3 +166,21 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
                                   path, self.scl_classes(parameters, context), extent, extent_crs, memory_mb,
                                   reporter)
         return {OUTPUT_MASK: result["mask_path"], CLOUD_FRACTION: result["cloud_fraction"]}
+
+    def _csmask(self, parameters, context, reporter, path, extent, extent_crs, memory_mb, threads, probability_path):
+        from ..core.csmask import compute_csmask
+
+        if probability_path:
+            reporter.warning("OUTPUT_PROBABILITY is written by s2cloudless only; use OUTPUT_CLASSES with ukis-csmask.")
+        classes_path = self.parameterAsOutputLayer(parameters, OUTPUT_CLASSES, context) or None
+        level = PRODUCT_LEVELS[self.parameterAsEnum(parameters, PRODUCT_LEVEL, context)][0] \
+            if PRODUCT_LEVEL in parameters else "auto"
+        resolution = CSMASK_RESOLUTIONS[self.parameterAsEnum(parameters, CSMASK_RESOLUTION, context)][0] \
+            if CSMASK_RESOLUTION in parameters else "30m"
+        result = compute_csmask(path, self.parameterAsOutputLayer(parameters, OUTPUT_MASK, context), classes_path,
+                                level, resolution, extent, extent_crs, self.harmonize(parameters, context),
+                                memory_mb, threads, reporter)
+        outputs = {OUTPUT_MASK: result["mask_path"], CLOUD_FRACTION: result["cloud_fraction"]}
+        if classes_path:
+            outputs[OUTPUT_CLASSES] = classes_path
+        return outputs

@@ -9,7 +9,7 @@ from qgis.core import (
     QgsProcessingParameterMultipleLayers,
 )
 
-from .algorithm_base import CLOUDMASK_SETTINGS_HELP, EXTENT, S2_LAYERS, SCL_HELP, S2CloudFreeAlgorithm
+from .algorithm_base import CLOUDMASK_SETTINGS_HELP, CSMASK_HELP, EXTENT, S2_LAYERS, SCL_HELP, S2CloudFreeAlgorithm
 
 OUTPUT_FOLDER = "OUTPUT_FOLDER"
 MASK_LAYERS = "MASK_LAYERS"
@@ -22,7 +22,7 @@ class CloudMaskSeriesAlgorithm(S2CloudFreeAlgorithm):
         return "cloudmask_series"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return "Cloud masks of a time series (s2cloudless or Sen2Cor SCL)"
+        return "Cloud masks of a time series (s2cloudless, Sen2Cor SCL or ukis-csmask)"
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (
@@ -35,6 +35,7 @@ class CloudMaskSeriesAlgorithm(S2CloudFreeAlgorithm):
             "percent, comma-separated.\n\n"
             + CLOUDMASK_SETTINGS_HELP + "\n\n" + SCL_HELP + " The SCL layers go in SCL_LAYERS, one "
             "per Sentinel-2 layer in the same order (a date that differs from its layer's is an error).\n\n"
+            + CSMASK_HELP + " (at 30 m, product level from each layer's metadata, else its bands)\n\n"
             "The masks are written to a temporary folder and moved into OUTPUT_FOLDER only when "
             "all are complete: a failed or cancelled run adds nothing to it."
         )

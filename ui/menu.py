@@ -10,7 +10,7 @@ ICON_PATH = os.path.join(os.path.dirname(__file__), "icons", "s2cloudfree.svg")
 
 #: (algorithm id, menu text) in menu order.
 MENU_ALGORITHMS = (
-    ("s2cloudfree:cloudmask", "Cloud mask (s2cloudless or Sen2Cor SCL)…"),
+    ("s2cloudfree:cloudmask", "Cloud mask (s2cloudless, Sen2Cor SCL or ukis-csmask)…"),
     ("s2cloudfree:cloudmask_series", "Cloud masks of a time series…"),
     ("s2cloudfree:leastcloudy", "Least cloudy date…"),
     ("s2cloudfree:mosaic", "Mosaic of clear observations…"),
