@@ -8,6 +8,7 @@
 #   make bench-quality  cloud-removal quality on the real series (about 30 min)
 #   make bench-seq2point-quality  seq2point trained on each real series (about 80 min)
 #   make package  dist/s2cloudfree.<version>.zip (qgis-plugin-ci, .venv-release)
+#   make publish-check  the package, then the plugin repository's checks on it
 #   make clean    build outputs; `make distclean` also removes both venvs
 #
 # Never use the `python3` first on PATH (it may be an interpreter that cannot
@@ -38,10 +39,10 @@ export QT_QPA_PLATFORM ?= offscreen
 TESTS ?= tests
 PYTEST_ARGS ?=
 
-.PHONY: help setup apt-deps test demo bench bench-quality bench-seq2point-quality package release-venv clean distclean
+.PHONY: help setup apt-deps test demo bench bench-quality bench-seq2point-quality package publish-check release-venv clean distclean
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 ## ---- setup ---------------------------------------------------------------
 
@@ -110,6 +111,9 @@ bench-seq2point-quality: setup
 
 package: release-venv
 	scripts/build-release.sh
+
+publish-check: package
+	/usr/bin/python3 scripts/check_release.py gate "$${S2CF_DIST_DIR:-dist}/s2cloudfree.$$(sed -n 's/^version=//p' metadata.txt).zip"
 
 ## ---- cleaning ------------------------------------------------------------
 

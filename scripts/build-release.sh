@@ -74,6 +74,10 @@ tar -C "$ROOT" -cf - \
     --exclude='.DS_Store' --exclude='*~' \
     "${items[@]}" | tar -C "$STAGE" -xf -
 
+# The forge URLs and the contact come from the release configuration (release.cfg, or
+# S2CF_RELEASE_CONFIG), never from the checkout's metadata.txt; unset, the zip is for local use.
+/usr/bin/python3 "$ROOT/scripts/check_release.py" write-metadata "$STAGE/metadata.txt"
+
 # ---- 2. throwaway git repo -------------------------------------------------------
 # qgis-plugin-ci reads config + CHANGELOG relative to the repo root (cwd).
 cat > "$STAGE_REPO/.qgis-plugin-ci" <<EOF

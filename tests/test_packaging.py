@@ -152,6 +152,65 @@ def test_release_zip_holds_the_plugin_and_nothing_else(release_zip):
     )
 
 
+def _check_release():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_release", REPO / "scripts" / "check_release.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_without_a_release_configuration_the_zip_is_not_publishable(release_zip, tmp_path):
+    """The committed release.cfg sets no forge URL or contact: the zip installs, says so in its
+    metadata (no placeholder anywhere), and the publishing gate refuses it."""
+    gate = _check_release()
+    with zipfile.ZipFile(release_zip) as zf:
+        metadata = zf.read(f"{PLUGIN}/metadata.txt").decode("utf-8")
+    assert "example.org" not in metadata and "example.org" not in (REPO / "metadata.txt").read_text()
+    assert re.search(r"^repository=unpublished", metadata, re.M) and not re.search(r"^email=", metadata, re.M)
+    problems = gate.gate(release_zip)
+    assert "metadata.txt has no email" in problems and "metadata.txt has no homepage" in problems
+    assert any(p.startswith("metadata.txt repository is not an https URL") for p in problems)
+    proc = _run(["/usr/bin/python3", REPO / "scripts" / "check_release.py", "gate", release_zip], timeout=60)
+    assert proc.returncode == 1 and "NOT PUBLISHABLE: metadata.txt has no email" in proc.stdout
+    # the gate's other checks, on copies of the zip
+    changelog = tmp_path / "CHANGELOG.md"
+    version = _metadata_version(metadata)
+    changelog.write_text(f"# Changelog\n\n## [{version}] - 2026-12-01\n\n- released\n", encoding="utf-8")
+    assert f"version {version} is already released in CHANGELOG.md: bump it" in gate.gate(release_zip, changelog)
+    bad = tmp_path / f"{PLUGIN}.{version}.zip"
+    with zipfile.ZipFile(release_zip) as source, zipfile.ZipFile(bad, "w") as target:
+        for item in source.infolist():
+            if item.filename != f"{PLUGIN}/LICENSE":
+                target.writestr(item, source.read(item))
+        target.writestr(f"{PLUGIN}/core/__pycache__/x.cpython-311.pyc", b"")
+    problems = gate.gate(bad)
+    assert "no LICENSE file in the plugin folder" in problems
+    assert any(p.startswith("the zip holds __pycache__/ entries") for p in problems)
+    renamed = tmp_path / f"{PLUGIN}-{version}.zip"
+    renamed.write_bytes(release_zip.read_bytes())
+    assert any("does not start with the plugin id" in p for p in gate.gate(renamed))
+
+
+def test_with_a_release_configuration_the_zip_is_publishable(release_venv, tmp_path):
+    config = tmp_path / "release.cfg"
+    config.write_text("[release]\nrepository = https://forge.s2cloudfree.eu/s2cloudfree\n"
+                      "tracker = https://forge.s2cloudfree.eu/s2cloudfree/issues\n"
+                      "homepage = https://s2cloudfree.eu\nemail = maintainers@s2cloudfree.eu\n", encoding="utf-8")
+    dist = tmp_path / "dist"
+    proc = _run([shutil.which("make"), "publish-check"], timeout=600,
+                env={"S2CF_DIST_DIR": str(dist), "S2CF_BUILD_DIR": str(tmp_path / "build"),
+                     "S2CF_RELEASE_CONFIG": str(config)})
+    assert proc.returncode == 0, _tail(proc.stdout)
+    assert "publishable" in proc.stdout and "NOT PUBLISHABLE" not in proc.stdout
+    version = _metadata_version((REPO / "metadata.txt").read_text(encoding="utf-8"))
+    with zipfile.ZipFile(dist / f"{PLUGIN}.{version}.zip") as zf:
+        metadata = zf.read(f"{PLUGIN}/metadata.txt").decode("utf-8")
+    assert "tracker=https://forge.s2cloudfree.eu/s2cloudfree/issues" in metadata
+    assert "email=maintainers@s2cloudfree.eu" in metadata
+
+
 @pytest.mark.qgis_process
 def test_unzipped_release_lists_its_algorithms_in_qgis_process(release_zip, tmp_path):
     plugins = tmp_path / "plugins"
