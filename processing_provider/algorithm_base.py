@@ -1,4 +1,7 @@
-"""What every S2 CloudFree algorithm shares: parameters, feedback, errors."""
+"""What every S2 CloudFree algorithm shares: parameters, feedback, errors, toolbox groups and help."""
+
+import os
+import re
 
 from qgis.core import (
     QgsProcessing,
@@ -12,6 +15,53 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsRasterLayer,
 )
+from qgis.PyQt.QtCore import QUrl
+
+#: Toolbox groups: stable ids (models refer to them) and their names.
+GROUP_NAMES = {"cloudmasks": "Cloud masks", "composites": "Composites", "cloudremoval": "Cloud removal",
+               "evaluation": "Evaluation", "utilities": "Utilities"}
+GROUP_OF = {"cloudmask": "cloudmasks", "cloudmask_series": "cloudmasks", "leastcloudy": "composites",
+            "mosaic": "composites", "gapfill": "composites", "seq2seq": "cloudremoval",
+            "seq2point": "cloudremoval", "train_seq2point": "cloudremoval", "evaluate": "evaluation",
+            "benchmark": "evaluation", "sample": "utilities"}
+GROUP_TAGS = {"cloudmasks": ("cloud", "mask", "shadow", "s2cloudless", "scl"),
+              "composites": ("composite", "mosaic", "cloud-free", "gap filling", "time series"),
+              "cloudremoval": ("cloud removal", "deep learning", "sentinel-1", "sar", "time series"),
+              "evaluation": ("rmse", "ssim", "psnr", "quality", "report"),
+              "utilities": ("sample", "test data")}
+_PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _anchor(heading):
+    """The anchor a Markdown renderer (GitHub's rule) gives a heading."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+def help_url(name):
+    """URL of the README section that documents ``s2cloudfree:<name>``."""
+    readme = os.path.join(_PLUGIN_DIR, "README.md")
+    anchor = ""
+    try:
+        with open(readme, encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("#") and f"`s2cloudfree:{name}`" in line:
+                    anchor = _anchor(line.lstrip("#"))
+                    break
+    except OSError:
+        return ""
+    homepage = ""
+    try:
+        with open(os.path.join(_PLUGIN_DIR, "metadata.txt"), encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("homepage="):
+                    homepage = line.split("=", 1)[1].strip()
+    except OSError:
+        pass
+    if homepage.startswith("https://"):
+        return f"{homepage}#{anchor}" if anchor else homepage
+    return QUrl.fromLocalFile(readme).toString() + (f"#{anchor}" if anchor else "")
+
 
 # Same value as core.windows.DEFAULT_MEMORY_MB (not imported: loading the provider
 # must not import core modules).
@@ -100,10 +150,24 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
         return type(self)()
 
     def group(self):
-        return ""
+        return GROUP_NAMES.get(self.groupId(), "")
 
     def groupId(self):  # noqa: N802 (QGIS API)
-        return ""
+        return GROUP_OF.get(self.name(), "")
+
+    def tags(self):
+        return list(GROUP_TAGS.get(self.groupId(), ())) + ["sentinel-2", "s2cloudfree", self.name()]
+
+    def shortDescription(self):  # noqa: N802 (QGIS API)
+        """The first sentence of the help (the toolbox's tooltip)."""
+        text = " ".join(self.shortHelpString().split())
+        end = text.find(". ")
+        return text if end < 0 else text[:end + 1]
+
+    def helpUrl(self):  # noqa: N802 (QGIS API)
+        """The algorithm's section of the README: on the project's home page when metadata.txt names
+        one, else the README shipped with the plugin."""
+        return help_url(self.name())
 
     # -- parameters shared by several algorithms ---------------------------------
     def add_advanced_parameter(self, parameter):

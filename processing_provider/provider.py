@@ -33,6 +33,21 @@ class S2CloudFreeProvider(QgsProcessingProvider):
     def icon(self):
         return QIcon(_ICON)
 
+    def svgIconPath(self):  # noqa: N802 (QGIS API)
+        return _ICON
+
+    def versionInfo(self):  # noqa: N802 (QGIS API)
+        """The plugin's version, from metadata.txt."""
+        try:
+            with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), "metadata.txt"),
+                      encoding="utf-8") as handle:
+                for line in handle:
+                    if line.startswith("version="):
+                        return line.split("=", 1)[1].strip()
+        except OSError:
+            pass
+        return ""
+
     def loadAlgorithms(self):  # noqa: N802 (QGIS API)
         for algorithm in (CloudMaskAlgorithm(), CloudMaskSeriesAlgorithm(), LeastCloudyAlgorithm(), MosaicAlgorithm(), SampleAlgorithm(),
                           Seq2PointAlgorithm(), TrainSeq2PointAlgorithm(), Seq2SeqAlgorithm(),

@@ -51,3 +51,33 @@ def test_mosaic_on_belgium_is_the_mean_of_clear_observations(s2cf_provider, belg
     assert (got[:, ~seen] == 0).all()
     with rasterio.open(count) as ds:
         assert np.array_equal(ds.read(1), n)
+
+
+def test_toolbox_groups_tags_descriptions_and_help(s2cf_provider):
+    """Every algorithm sits in one of five groups with stable ids, has tags and a one-sentence
+    description, and a Help URL that points at its own section of the README (the README shipped
+    with the plugin while metadata.txt names no home page)."""
+    import re
+    from pathlib import Path
+    from urllib.parse import unquote, urlsplit
+
+    groups = {}
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    headings = [line for line in readme.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    for alg in s2cf_provider.algorithms():
+        groups.setdefault(alg.groupId(), set()).add(alg.name())
+        assert alg.group() and alg.name() in alg.tags() and "sentinel-2" in alg.tags()
+        assert alg.shortDescription().endswith(".") and len(alg.shortDescription()) < len(alg.shortHelpString())
+        url = urlsplit(alg.helpUrl())
+        assert url.scheme == "file" and Path(unquote(url.path)).resolve() == readme, alg.helpUrl()
+        heading = next(h for h in headings if f"`s2cloudfree:{alg.name()}`" in h)
+        expected = re.sub(r"[^\w\- ]", "", heading.lstrip("#").strip().lower()).replace(" ", "-")
+        assert url.fragment == expected
+    assert groups == {"cloudmasks": {"cloudmask", "cloudmask_series"},
+                      "composites": {"leastcloudy", "mosaic", "gapfill"},
+                      "cloudremoval": {"seq2seq", "seq2point", "train_seq2point"},
+                      "evaluation": {"evaluate", "benchmark"}, "utilities": {"sample"}}
+    assert s2cf_provider.algorithm("cloudmask").group() == "Cloud masks"
+    assert s2cf_provider.algorithm("cloudmask").helpUrl().endswith("#cloud-mask--s2cloudfreecloudmask")
+    version = re.search(r"^version=(.+)$", (readme.parent / "metadata.txt").read_text(), re.M).group(1)
+    assert s2cf_provider.versionInfo() == version
