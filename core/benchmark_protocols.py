@@ -39,6 +39,7 @@ import numpy as np
 from . import report as rep
 from .errors import InputError
 from .metrics import image_metrics, psnr_from_rmse, rmse, sam, ssim_map, to_unit
+from .plugin_metadata import plugin_version
 from .reporting import Reporter, ScaledReporter, Stopwatch
 
 DEFAULT_EVAL_MEMORY_MB = 2048
@@ -380,18 +381,6 @@ def _now():
     return _dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
 
 
-def _plugin_version():
-    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "metadata.txt")
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("version="):
-                    return line.split("=", 1)[1].strip()
-    except OSError:
-        pass
-    return ""
-
-
 def _torch_available():
     import importlib.util
 
@@ -618,7 +607,7 @@ def _benchmark(s2_paths, mask_paths, masks_given, folder, s1_paths, truth_paths,
         facts.append(("seq2point model", options.model))
     facts.append(("time", f"{clock.seconds:.1f} s, finished {finished}"))
     run = {"started": started, "finished": finished, "seconds": clock.seconds, "device": device_text,
-           "device_requested": options.device, "plugin_version": _plugin_version(),
+           "device_requested": options.device, "plugin_version": plugin_version(),
            "python": platform.python_version(), "numpy": np.__version__}
     if torch_device is not None:
         import torch

@@ -50,14 +50,9 @@ def help_url(name):
                     break
     except OSError:
         return ""
-    homepage = ""
-    try:
-        with open(os.path.join(_PLUGIN_DIR, "metadata.txt"), encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("homepage="):
-                    homepage = line.split("=", 1)[1].strip()
-    except OSError:
-        pass
+    from ..core.plugin_metadata import metadata_value
+
+    homepage = metadata_value("homepage")
     if homepage.startswith("https://"):
         return f"{homepage}#{anchor}" if anchor else homepage
     return QUrl.fromLocalFile(readme).toString() + (f"#{anchor}" if anchor else "")

@@ -38,15 +38,9 @@ class S2CloudFreeProvider(QgsProcessingProvider):
 
     def versionInfo(self):  # noqa: N802 (QGIS API)
         """The plugin's version, from metadata.txt."""
-        try:
-            with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), "metadata.txt"),
-                      encoding="utf-8") as handle:
-                for line in handle:
-                    if line.startswith("version="):
-                        return line.split("=", 1)[1].strip()
-        except OSError:
-            pass
-        return ""
+        from ..core.plugin_metadata import plugin_version
+
+        return plugin_version()
 
     def loadAlgorithms(self):  # noqa: N802 (QGIS API)
         for algorithm in (CloudMaskAlgorithm(), CloudMaskSeriesAlgorithm(), LeastCloudyAlgorithm(), MosaicAlgorithm(), SampleAlgorithm(),
