@@ -310,6 +310,29 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
         return memory or DEFAULT_MEMORY_MB, threads or 2
 
     # -- running ------------------------------------------------------------------
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API)
+        """What is cheap to check before a run, so that the dialog and the modeler flag it: one mask
+        (and one SCL layer) per Sentinel-2 layer, and what :meth:`parameter_problem` adds."""
+        ok, message = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, message
+        problem = self.parameter_problem(parameters, context)
+        return (False, problem) if problem else (True, "")
+
+    def parameter_problem(self, parameters, context):
+        """A message about inconsistent parameter values, or None (subclasses add their own)."""
+        names = {d.name() for d in self.parameterDefinitions()}
+        if S2_LAYERS not in names or not parameters.get(S2_LAYERS):
+            return None
+        count = len(self.parameterAsLayerList(parameters, S2_LAYERS, context) or [])
+        for other, what in ((MASK_LAYERS, "mask layers"), ("SCL_LAYERS", "scene classification layers")):
+            if other in names and parameters.get(other):
+                given = len(self.parameterAsLayerList(parameters, other, context) or [])
+                if given and given != count:
+                    return (f"{other}: {given} {what} for {count} S2 layers (S2_LAYERS); give one per S2 "
+                            "layer, in the same order (or none).")
+        return None
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
         from ..core.dependencies import require
         from ..core.errors import CancelledError, S2CloudFreeError

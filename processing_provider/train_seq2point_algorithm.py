@@ -151,6 +151,20 @@ class TrainSeq2PointAlgorithm(S2CloudFreeAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(VALIDATION_RMSE, "Validation RMSE of the kept weights (0-1 reflectance)"))
         self.addOutput(QgsProcessingOutputNumber(BEST_STEP, "Step of the kept weights"))
 
+    def parameter_problem(self, parameters, context):
+        problem = super().parameter_problem(parameters, context)
+        if problem:
+            return problem
+        has_series = bool(parameters.get(S2_LAYERS))
+        has_dataset = bool(self.parameterAsString(parameters, DATASET_FOLDER, context))
+        if has_series and has_dataset:
+            return "Give either S2_LAYERS (with MASK_LAYERS) or DATASET_FOLDER, not both."
+        if not has_series and not has_dataset:
+            return "No training data: give S2_LAYERS with MASK_LAYERS, or DATASET_FOLDER."
+        if has_series and not parameters.get(MASK_LAYERS):
+            return "Training on your series needs MASK_LAYERS, one cloud mask per Sentinel-2 layer (0 = clear)."
+        return None
+
     def required_packages(self):
         return ("numpy", "rasterio", "torch")
 
