@@ -17,6 +17,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QUrl
 
+#: The browse filter of MODEL / INIT_MODEL inputs (a registry name may be typed instead).
+MODEL_FILE_FILTER = "Checkpoints (*.pt *.pth);;All files (*)"
+
 #: Toolbox groups: stable ids (models refer to them) and their names.
 GROUP_NAMES = {"cloudmasks": "Cloud masks", "composites": "Composites", "cloudremoval": "Cloud removal",
                "evaluation": "Evaluation", "utilities": "Utilities"}

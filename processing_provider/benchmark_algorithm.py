@@ -7,13 +7,14 @@ from qgis.core import (
     QgsProcessingOutputString,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
 
-from .algorithm_base import CLOUDMASK_SETTINGS_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
+from .algorithm_base import CLOUDMASK_SETTINGS_HELP, MASK_LAYERS, MODEL_FILE_FILTER, S2_LAYERS, S2CloudFreeAlgorithm
 
 S1_LAYERS = "S1_LAYERS"
 TRUTH_LAYERS = "TRUTH_LAYERS"
@@ -101,8 +102,9 @@ class BenchmarkAlgorithm(S2CloudFreeAlgorithm):
         self.addParameter(QgsProcessingParameterMultipleLayers(
             TRUTH_LAYERS, "Cloud-free truth, one per S2 layer (optional)", QgsProcessing.TypeRaster,
             optional=True))
-        self.addParameter(QgsProcessingParameterString(
-            MODEL, "seq2point model (checkpoint file or registry name; optional)", optional=True))
+        self.addParameter(QgsProcessingParameterFile(
+            MODEL, "seq2point model (checkpoint file .pt, or a registry name; optional)", optional=True,
+            fileFilter=MODEL_FILE_FILTER))
         self.add_device_parameter()
         self.add_harmonize_parameter()
         self.addParameter(QgsProcessingParameterEnum(

@@ -6,13 +6,14 @@ from qgis.core import (
     QgsProcessingOutputString,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterString,
 )
 
-from .algorithm_base import HARMONIZE_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
+from .algorithm_base import HARMONIZE_HELP, MASK_LAYERS, MODEL_FILE_FILTER, S2_LAYERS, S2CloudFreeAlgorithm
 
 S1_LAYERS = "S1_LAYERS"
 MODEL = "MODEL"
@@ -77,8 +78,9 @@ class Seq2PointAlgorithm(S2CloudFreeAlgorithm):
         self.addParameter(QgsProcessingParameterMultipleLayers(
             S1_LAYERS, "Sentinel-1 layers (VV, VH in dB; paired by nearest date)",
             QgsProcessing.TypeRaster, optional=True))
-        self.addParameter(QgsProcessingParameterString(
-            MODEL, "Model (checkpoint file or registry name)"))
+        # a file input with a browse button; a registry name can be typed in its text field
+        self.addParameter(QgsProcessingParameterFile(
+            MODEL, "Model (checkpoint file .pt, or a registry name)", fileFilter=MODEL_FILE_FILTER))
         self.addParameter(QgsProcessingParameterString(
             TARGET_DATE, "Target date (YYYY-MM-DD; empty = the middle of the series)", optional=True))
         self.addParameter(QgsProcessingParameterString(

@@ -15,7 +15,7 @@ from qgis.core import (
 )
 
 from ..core.training_defaults import SERIES_DEFAULTS
-from .algorithm_base import EXTENT, HARMONIZE_HELP, MASK_LAYERS, S2_LAYERS, S2CloudFreeAlgorithm
+from .algorithm_base import EXTENT, HARMONIZE_HELP, MASK_LAYERS, MODEL_FILE_FILTER, S2_LAYERS, S2CloudFreeAlgorithm
 
 S1_LAYERS = "S1_LAYERS"
 DATASET_FOLDER = "DATASET_FOLDER"
@@ -132,8 +132,8 @@ class TrainSeq2PointAlgorithm(S2CloudFreeAlgorithm):
             QgsProcessingParameterNumber(CHECKPOINT_EVERY, "Save a checkpoint every (steps)",
                                          QgsProcessingParameterNumber.Integer, 500, minValue=1),
             QgsProcessingParameterBoolean(RESUME, "Resume the run saved in the output file", False),
-            QgsProcessingParameterString(INIT_MODEL, "Start from the weights of (checkpoint or registry name)",
-                                         optional=True),
+            QgsProcessingParameterFile(INIT_MODEL, "Start from the weights of (checkpoint file .pt, or a "
+                                       "registry name)", optional=True, fileFilter=MODEL_FILE_FILTER),
             QgsProcessingParameterNumber(PASTE_PROBABILITY, "Probability of pasting real clouds on a clear input",
                                          QgsProcessingParameterNumber.Double, 0.5, minValue=0.0, maxValue=1.0),
             QgsProcessingParameterBoolean(USE_S1, "Use Sentinel-1 when given", True),

@@ -53,6 +53,13 @@ def test_algorithms_are_in_the_provider(provider):
                  "SEED", "OUTPUT_MODEL", "DATASET_FOLDER", "RESUME", "PATCH_SIZE", "BATCH_SIZE"):
         assert name in names
     assert alg.required_packages() == ("numpy", "rasterio", "torch")
+    # MODEL and INIT_MODEL: file inputs with a browse button for checkpoints (registry names are
+    # typed into the same field: test_bad_model_is_a_clear_processing_error runs one)
+    from qgis.core import QgsProcessingParameterFile
+
+    for algorithm, name in ((alg, "MODEL"), (train, "INIT_MODEL"), (provider.algorithm("benchmark"), "MODEL")):
+        definition = algorithm.parameterDefinition(name)
+        assert isinstance(definition, QgsProcessingParameterFile) and "*.pt" in definition.fileFilter()
 
 
 def test_train_then_infer_in_the_toolbox(trained, tmp_path):
