@@ -151,6 +151,7 @@ def test_load_and_unload_three_times_leaves_nothing(iface, provider_id, qgis_new
         texts = [a.text() for a in menus[0].menu().actions()]
         assert "S2 CloudFree panel" in texts and "Least cloudy date…" in texts
         assert "Gap filling of a time series…" in texts
+        assert "Train the sequence-to-point network…" in texts and "Benchmark report of every method…" in texts
         assert [a.objectName() for a in real.toolbar.actions()] == ["s2cloudfree_show_dock"]
         # use the dock: show it (lazy initialisation), draw a ROI, start the map tool
         dock = plugin.dock
@@ -236,3 +237,19 @@ def test_loading_the_plugin_and_dock_imports_nothing_heavy():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "HEAVY []" in proc.stdout
+
+
+def test_a_menu_entry_without_the_processing_plugin_says_so(qgis_iface, monkeypatch):
+    """The Processing plugin disabled: a menu entry shows a message instead of failing."""
+    import sys
+
+    from s2cloudfree.ui.menu import AlgorithmMenu
+
+    monkeypatch.setitem(sys.modules, "processing", None)  # 'import processing' raises ImportError
+    from qgis.core import Qgis
+
+    bar = qgis_iface.messageBar()
+    bar.clear_messages()
+    assert AlgorithmMenu.open_dialog("s2cloudfree:mosaic", qgis_iface) is False
+    warnings = bar.get_messages(Qgis.Warning)
+    assert len(warnings) == 1 and "Processing plugin is not enabled" in warnings[0]

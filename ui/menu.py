@@ -17,7 +17,9 @@ MENU_ALGORITHMS = (
     ("s2cloudfree:gapfill", "Gap filling of a time series…"),
     ("s2cloudfree:seq2seq", "Cloud removal: sequence-to-sequence…"),
     ("s2cloudfree:seq2point", "Cloud removal: sequence-to-point…"),
+    ("s2cloudfree:train_seq2point", "Train the sequence-to-point network…"),
     ("s2cloudfree:evaluate", "Evaluate a prediction…"),
+    ("s2cloudfree:benchmark", "Benchmark report of every method…"),
     ("s2cloudfree:sample", "Generate a sample series…"),
 )
 
@@ -39,7 +41,7 @@ class AlgorithmMenu:
                 continue  # not in this version of the provider
             action = QAction(icon, text, self.iface.mainWindow())
             action.setObjectName(algorithm_id.replace(":", "_"))
-            action.triggered.connect(lambda _checked=False, a=algorithm_id: self.open_dialog(a))
+            action.triggered.connect(lambda _checked=False, a=algorithm_id: self.open_dialog(a, self.iface))
             self.iface.addPluginToRasterMenu(MENU_TITLE, action)
             self.actions.append(action)
 
@@ -50,7 +52,17 @@ class AlgorithmMenu:
         self.actions = []
 
     @staticmethod
-    def open_dialog(algorithm_id):
-        import processing
+    def open_dialog(algorithm_id, iface=None):
+        """The algorithm's Processing dialog; a message instead when the Processing plugin is off."""
+        try:
+            import processing
+        except ImportError:
+            if iface is not None:
+                from qgis.core import Qgis
 
+                iface.messageBar().pushMessage(
+                    "S2 CloudFree", "The Processing plugin is not enabled: enable it in Plugins ▸ Manage and "
+                    "Install Plugins, or run from the S2 CloudFree panel with 'Run in background'.", Qgis.Warning, 10)
+            return False
         processing.execAlgorithmDialog(algorithm_id, {})
+        return True
