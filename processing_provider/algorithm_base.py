@@ -116,17 +116,37 @@ HARMONIZE_HELP = (
     "was done. Outputs are on the pre-2022 scale (GeoTIFF tag S2CF_DN_SCALE).")
 
 
-class FeedbackReporter:
-    """Adapts ``QgsProcessingFeedback`` to the core library's reporter interface."""
+#: The tab of QGIS's Log Messages panel that gets the run logs (in the desktop application).
+LOG_TAB = "S2 CloudFree"
 
-    def __init__(self, feedback):
+
+class FeedbackReporter:
+    """Adapts ``QgsProcessingFeedback`` to the core library's reporter interface. In the QGIS desktop
+    application the messages also go to the "S2 CloudFree" tab of the Log Messages panel (not in
+    qgis_process or scripts, whose output stays as it is); ``log_panel`` forces the choice."""
+
+    def __init__(self, feedback, log_panel=None):
         self.feedback = feedback
+        if log_panel is None:
+            from qgis.core import QgsApplication
+
+            app = QgsApplication.instance()
+            log_panel = app is not None and QgsApplication.platform() == "desktop"
+        self.log_panel = bool(log_panel)
+
+    def _log(self, message, warning=False):
+        if self.log_panel:
+            from qgis.core import Qgis, QgsMessageLog
+
+            QgsMessageLog.logMessage(message, LOG_TAB, Qgis.Warning if warning else Qgis.Info, False)
 
     def info(self, message):
         self.feedback.pushInfo(message)
+        self._log(message)
 
     def warning(self, message):
         self.feedback.pushWarning(message)
+        self._log(message, warning=True)
 
     def set_progress(self, percent):
         self.feedback.setProgress(percent)

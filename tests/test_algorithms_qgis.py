@@ -107,3 +107,26 @@ def test_parameter_checks_before_the_run(s2cf_provider, belgium, tmp_path):
     assert not ok and "either S2_LAYERS" in message
     ok, message = train.checkParameterValues({"S2_LAYERS": s2, "OUTPUT_MODEL": str(tmp_path / "x.pt")}, context)
     assert not ok and "needs MASK_LAYERS" in message
+
+
+def test_run_logs_reach_the_log_messages_panel_in_the_desktop_application():
+    """In QGIS desktop the run log also goes to the "S2 CloudFree" tab of Log Messages (here forced:
+    the tests run as an external application, where it stays off)."""
+    from qgis.core import Qgis, QgsApplication, QgsProcessingFeedback
+
+    from s2cloudfree.processing_provider.algorithm_base import LOG_TAB, FeedbackReporter
+
+    received = []
+
+    def keep(message, tag, level):
+        received.append((message, tag, level))
+
+    log = QgsApplication.messageLog()
+    log.messageReceived.connect(keep)
+    try:
+        FeedbackReporter(QgsProcessingFeedback(), log_panel=True).warning("the mask covers 3 of 4 layers")
+        FeedbackReporter(QgsProcessingFeedback()).info("not in the panel outside the desktop application")
+    finally:
+        log.messageReceived.disconnect(keep)
+    assert [r for r in received if r[1] == LOG_TAB] == [("the mask covers 3 of 4 layers", LOG_TAB, Qgis.Warning)]
+    assert QgsApplication.platform() != "desktop"
