@@ -18,8 +18,8 @@ class CloudMaskSettings:
     dilation_size: int = 2
     #: processing-baseline offset rule (core.baseline_offset), as for the series itself
     harmonize: str = "auto"
-    #: ``s2cloudless``, ``scl`` (masks from the Sen2Cor scene classification, core.scl_mask) or
-    #: ``csmask`` (the ukis-csmask detector, core.csmask)
+    #: ``s2cloudless``, ``scl`` (masks from the Sen2Cor scene classification, core.scl_mask),
+    #: ``csmask`` (the ukis-csmask detector, core.csmask) or ``auto`` (core.mask_method, per layer)
     method: str = "s2cloudless"
     #: the SCL classes that are not clear (method ``scl``)
     scl_classes: tuple = (3, 8, 9, 10)
@@ -54,7 +54,14 @@ def _compute_into(folder, names, s2_paths, extent, extent_crs, settings, reporte
         stage = ScaledReporter(reporter, share * k / count, share * (k + 1) / count)
         mask_path = os.path.join(folder, name)
         kwargs = {} if memory_mb is None else {"memory_mb": memory_mb}
-        if settings.method == "csmask":
+        method = settings.method
+        if method == "auto":
+            from .mask_method import choose_method
+
+            method, why = choose_method(path)
+            reporter.info(f"  {os.path.basename(path)}: {'ukis-csmask' if method == 'csmask' else method} "
+                          f"masks, as the layer is {why}.")
+        if method == "csmask":
             from .csmask import compute_csmask
 
             result = compute_csmask(path, mask_path, extent=extent, extent_crs=extent_crs, harmonize=settings.harmonize,
@@ -64,7 +71,12 @@ def _compute_into(folder, names, s2_paths, extent, extent_crs, settings, reporte
             paths.append(mask_path)
             fractions.append(result["cloud_fraction"])
             continue
-        if settings.method == "scl":
+        if method == "scl":
+            if not scl_paths:
+                from .errors import InputError
+
+                raise InputError("METHOD Sen2Cor scene classification needs the SCL layers: make the masks with "
+                                 "cloudmask_series (SCL_LAYERS) and give them as MASK_LAYERS.")
             result = compute_scl_mask(scl_paths[k], mask_path, path, settings.scl_classes, extent, extent_crs,
                                       reporter=stage, **kwargs)
             reporter.info(f"  {os.path.basename(path)}: {100 * result['cloud_fraction']:.2f} % not clear "
@@ -139,9 +151,14 @@ def series_masks(s2_paths, mask_paths, extent=None, extent_crs=None, settings=No
         yield list(mask_paths or []), reporter
         return
     settings = settings or CloudMaskSettings()
-    reporter.info(f"No mask layers given: computing cloud masks with s2cloudless (threshold "
-                  f"{settings.threshold}, average_over {settings.average_over}, dilation_size "
-                  f"{settings.dilation_size}).")
+    if settings.method == "s2cloudless":
+        reporter.info(f"No mask layers given: computing cloud masks with s2cloudless (threshold "
+                      f"{settings.threshold}, average_over {settings.average_over}, dilation_size "
+                      f"{settings.dilation_size}).")
+    else:
+        reporter.info(f"No mask layers given: computing cloud masks ({settings.method}"
+                      + (": s2cloudless for Level-1C layers, ukis-csmask for Level-2A" if settings.method == "auto"
+                         else "") + ").")
     folder = tempfile.mkdtemp(prefix="s2cloudfree-masks-")
     try:
         names = [f"{k:04d}_{name}" for k, name in enumerate(_mask_names(s2_paths))]

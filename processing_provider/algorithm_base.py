@@ -78,7 +78,9 @@ SCL_CLASSES = "SCL_CLASSES"
 #: Cloud-mask methods (index = the METHOD enum value; new ones go at the end)
 MASK_METHODS = (("s2cloudless", "s2cloudless (Level-1C; clouds)"),
                 ("scl", "Sen2Cor scene classification (an SCL layer; clouds, shadows, cirrus)"),
-                ("csmask", "ukis-csmask detector (Level-2A or Level-1C; clouds and shadows)"))
+                ("csmask", "ukis-csmask detector (Level-2A or Level-1C; clouds and shadows)"),
+                ("auto", "Automatic: s2cloudless for Level-1C, ukis-csmask for Level-2A"))
+AUTO_METHOD = 3
 CSMASK_HELP = (
     "METHOD 'ukis-csmask' runs the cloud and cloud-shadow detector of DLR's ukis-csmask package "
     "(Apache-2.0; trained U-Nets shipped inside the package, run with onnxruntime, nothing downloaded) "
@@ -226,6 +228,12 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterNumber(DILATION_SIZE, "Dilate the mask by a disk of radius (px)",
                                          QgsProcessingParameterNumber.Integer, 2, minValue=0, maxValue=64),
         )
+        if advanced:
+            # algorithms that compute masks when none are given: which method (the SCL needs its
+            # layers, so it is made with cloudmask_series and given as MASK_LAYERS)
+            parameters = (QgsProcessingParameterEnum(
+                METHOD, "Cloud mask method when no masks are given", [label for _, label in MASK_METHODS],
+                defaultValue=AUTO_METHOD),) + parameters
         for parameter in parameters:
             if advanced:
                 self.add_advanced_parameter(parameter)
@@ -233,15 +241,16 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
                 self.addParameter(parameter)
 
     def add_mask_method_parameters(self):
-        """METHOD (s2cloudless or SCL) and SCL_CLASSES."""
+        """METHOD (automatic by default) and SCL_CLASSES."""
         self.addParameter(QgsProcessingParameterEnum(
-            METHOD, "Cloud mask method", [label for _, label in MASK_METHODS], defaultValue=0))
+            METHOD, "Cloud mask method", [label for _, label in MASK_METHODS], defaultValue=AUTO_METHOD))
         self.addParameter(QgsProcessingParameterString(
             SCL_CLASSES, "SCL classes that are not clear (Sen2Cor method)", defaultValue="3,8,9,10",
             optional=True))
 
     def mask_method(self, parameters, context):
-        if METHOD not in parameters:
+        """The METHOD chosen (its default when not given); s2cloudless for algorithms without one."""
+        if self.parameterDefinition(METHOD) is None:
             return "s2cloudless"
         return MASK_METHODS[self.parameterAsEnum(parameters, METHOD, context)][0]
 
@@ -257,7 +266,7 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
             threshold=self.parameterAsDouble(parameters, THRESHOLD, context),
             average_over=self.parameterAsInt(parameters, AVERAGE_OVER, context),
             dilation_size=self.parameterAsInt(parameters, DILATION_SIZE, context),
-            harmonize=self.harmonize(parameters, context))
+            harmonize=self.harmonize(parameters, context), method=self.mask_method(parameters, context))
 
     def add_device_parameter(self, advanced=False):
         parameter = QgsProcessingParameterString(

@@ -126,6 +126,11 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
         device = self.device_text(parameters, context)
         probability_path = self.parameterAsOutputLayer(parameters, OUTPUT_PROBABILITY, context) or None
         method = self.mask_method(parameters, context)
+        if method == "auto":
+            from ..core.mask_method import choose_method
+
+            method, why = choose_method(path)
+            reporter.info(f"METHOD automatic: {'ukis-csmask' if method == 'csmask' else method}, as the layer is {why}.")
         if method == "scl":
             return self._scl_mask(parameters, context, reporter, path, extent, extent_crs, memory_mb,
                                   probability_path)

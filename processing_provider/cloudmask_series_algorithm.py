@@ -69,7 +69,7 @@ class CloudMaskSeriesAlgorithm(S2CloudFreeAlgorithm):
         folder = self.parameterAsString(parameters, OUTPUT_FOLDER, context)
         from dataclasses import replace
 
-        settings = replace(self.cloudmask_settings(parameters, context), method=self.mask_method(parameters, context))
+        settings = self.cloudmask_settings(parameters, context)
         scl_paths = None
         if settings.method == "scl":
             scl_paths = self.layer_paths(parameters, SCL_LAYERS, context)

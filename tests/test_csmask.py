@@ -107,3 +107,42 @@ def test_cloudmask_with_ukis_csmask_from_qgis_process(shared_data, tmp_path):
     assert code == 0, output
     assert "ukis-csmask 4-band L2A model (B02 B03 B04 B08)" in output
     assert read(tmp_path / "mask.tif").shape == (100, 100)
+
+
+def test_automatic_method_by_product_level(s2cf_provider, shared_data, tmp_path, monkeypatch):
+    """METHOD automatic (the default): ukis-csmask on the Level-2A series, s2cloudless on the L1C
+    scene, said in the log; mosaic without masks on Level-2A layers uses it too (s2cloudless could not
+    run on them: they lack B01, B09, B10)."""
+    import processing
+
+    from s2cloudfree.core import mask_method
+
+    belgium = sorted(str(p) for p in (shared_data / "belgium_31UDS_s1s2").glob("s2_*.tif"))[1:4]
+    method, why = mask_method.choose_method(belgium[0])
+    assert method == "csmask" and why.startswith("Level-2A")
+    scene = str(shared_data / "s2cloudless_scene" / "s2_unknown-date.tif")
+    assert mask_method.choose_method(scene) == ("s2cloudless", "Level-1C (it has B10)")
+    mol = sorted(str(p) for p in (shared_data / "belgium_mol_gfmap_s1s2").glob("s2_*.tif"))[0]
+    assert mask_method.choose_method(mol)[0] == "s2cloudless"  # no B02/B03 for ukis-csmask
+    monkeypatch.setattr(mask_method, "csmask_installed", lambda: False)
+    method, why = mask_method.choose_method(belgium[0])
+    assert method == "s2cloudless" and "pip install ukis-csmask onnxruntime" in why
+    monkeypatch.undo()
+
+    auto = processing.run("s2cloudfree:cloudmask", {"INPUT": belgium[0], "OUTPUT_MASK": str(tmp_path / "auto.tif")})
+    chosen = processing.run("s2cloudfree:cloudmask", {"INPUT": belgium[0], "METHOD": 2,
+                                                      "OUTPUT_MASK": str(tmp_path / "csmask.tif")})
+    assert np.array_equal(read(auto["OUTPUT_MASK"]), read(chosen["OUTPUT_MASK"]))
+    from qgis.core import QgsProcessingFeedback
+
+    class Log(QgsProcessingFeedback):
+        lines = []
+
+        def pushInfo(self, info):  # noqa: N802
+            self.lines.append(info)
+
+    feedback = Log()
+    result = processing.run("s2cloudfree:mosaic", {"S2_LAYERS": belgium, "OUTPUT": str(tmp_path / "mosaic.tif")},
+                            feedback=feedback)
+    assert read(result["OUTPUT"]).shape == (64, 64)
+    assert any("ukis-csmask masks, as the layer is Level-2A" in line for line in feedback.lines), feedback.lines
