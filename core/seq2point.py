@@ -168,6 +168,18 @@ def choose_tiling(config, device, memory_mb, tile=0, overlap=DEFAULT_OVERLAP, he
     return tile, max(1, min(MAX_BATCH, batch))
 
 
+def balanced_tile(tile, overlap, height, width):
+    """The smallest tile side that covers the padded scene with as many tiles per axis as ``tile``
+    needs: a 1024 px tile on a 1024 px scene (1088 padded) would compute 2 x 2 tiles of 1024, four
+    times the scene; 2 x 2 tiles of 576 cover it too."""
+    pad = overlap // 2
+    longest = max(height, width) + 2 * pad
+    if tile >= longest:
+        return longest
+    count = math.ceil((longest - overlap) / (tile - overlap))
+    return min(tile, math.ceil((longest - overlap) / count) + overlap)
+
+
 def _origins(length, tile, stride):
     if length <= tile:
         return [0]
@@ -751,6 +763,11 @@ def seq2point(s2_paths, output_path, model, s1_paths=None, mask_paths=None, exte
     budget = memory_budget_mb(torch_device, memory_mb)
     tile, batch = choose_tiling(config, torch_device, budget, tile_size, overlap,
                                 series.grid.height, series.grid.width)
+    if not tile_size:
+        balanced = balanced_tile(tile, overlap, series.grid.height, series.grid.width)
+        if balanced < tile:
+            tile, batch = choose_tiling(config, torch_device, budget, balanced, overlap,
+                                        series.grid.height, series.grid.width)
     plan = plan_tiles(series.grid.height, series.grid.width, tile, overlap)
     n_tiles = len(plan.rows) * len(plan.cols)
     if torch_device.type == "cpu" and threads:

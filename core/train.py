@@ -637,7 +637,9 @@ def train_seq2point(output_model, s2_paths=None, mask_paths=None, s1_paths=None,
             try:
                 for step in range(start_step, settings.steps):
                     reporter.check_cancelled()
-                    if settings.max_minutes and time.perf_counter() - t0 > 60.0 * settings.max_minutes:
+                    # the budget counts from the call (reading the data included), with room for the
+                    # last validation and the save
+                    if settings.max_minutes and clock.seconds > 0.99 * 60.0 * settings.max_minutes:
                         stopped = f"time budget of {settings.max_minutes:g} min reached at step {step}"
                         break
                     frozen = step < settings.freeze_branch_steps

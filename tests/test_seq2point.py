@@ -256,3 +256,16 @@ def test_reduced_precision_on_cuda_stays_close_to_fp32(data, models, tmp_path):
     assert fp32["precision"] == "fp32" and auto["precision"] in ("bf16", "fp16", "fp32")
     a, b = read(tmp_path / "fp32.tif")[0].astype(int), read(tmp_path / "auto.tif")[0].astype(int)
     assert np.abs(a - b).mean() <= s2p.AUTOCAST_TOLERANCE_DN["mean"]
+
+
+def test_automatic_tiles_are_no_larger_than_the_scene_needs():
+    """A 1024 px tile on a 1024 px scene (1088 px padded) would compute four tiles of 1024 px; the
+    balanced tile covers the scene with the same number of tiles and computes a third as much."""
+    assert s2p.balanced_tile(1024, 64, 1024, 1024) == 576
+    assert s2p.balanced_tile(1024, 64, 200, 300) == 364  # one tile: the padded scene
+    for tile, overlap, h, w in ((1024, 64, 10980, 10980), (512, 64, 3000, 700), (256, 32, 257, 1000)):
+        side = s2p.balanced_tile(tile, overlap, h, w)
+        assert side <= tile
+        plan, wide = s2p.plan_tiles(h, w, side, overlap), s2p.plan_tiles(h, w, tile, overlap)
+        assert len(plan.rows) * len(plan.cols) == len(wide.rows) * len(wide.cols)
+        assert plan.rows[-1] + plan.tile_h == h + 2 * plan.pad and plan.cols[-1] + plan.tile_w == w + 2 * plan.pad
