@@ -14,6 +14,7 @@ class S2CloudFreePlugin:
         self.iface = iface
         self.provider = None
         self.menu = None
+        self.help_action = None
         self.dock = None
         self.dock_action = None
 
@@ -51,7 +52,31 @@ class S2CloudFreePlugin:
         self.menu = AlgorithmMenu(self.iface)
         self.menu.add()
 
+        # Help ▸ Plugins ▸ S2 CloudFree: the README shipped with the plugin
+        self.help_action = None
+        help_menu = self.iface.pluginHelpMenu() if hasattr(self.iface, "pluginHelpMenu") else None
+        if help_menu is not None:
+            self.help_action = QAction(QIcon(ICON_PATH), "S2 CloudFree", self.iface.mainWindow())
+            self.help_action.setObjectName("s2cloudfree_help")
+            self.help_action.triggered.connect(self.open_documentation)
+            help_menu.addAction(self.help_action)
+
+    @staticmethod
+    def open_documentation():
+        """The README (its algorithms' sections are what each dialog's Help button opens)."""
+        import os
+
+        from qgis.PyQt.QtCore import QUrl
+        from qgis.PyQt.QtGui import QDesktopServices
+
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.join(os.path.dirname(__file__), "README.md")))
+
     def unload(self):
+        if getattr(self, "help_action", None) is not None:
+            if hasattr(self.iface, "pluginHelpMenu") and self.iface.pluginHelpMenu() is not None:
+                self.iface.pluginHelpMenu().removeAction(self.help_action)
+            self.help_action.deleteLater()
+            self.help_action = None
         if self.menu is not None:
             self.menu.remove()
             self.menu = None

@@ -361,8 +361,8 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
             if other in names and parameters.get(other):
                 given = len(self.parameterAsLayerList(parameters, other, context) or [])
                 if given and given != count:
-                    return (f"{other}: {given} {what} for {count} S2 layers (S2_LAYERS); give one per S2 "
-                            "layer, in the same order (or none).")
+                    return (f"{other}: {given} {what} were given for {count} S2 layers (S2_LAYERS); give one "
+                            "per S2 layer, in the same order (or none).")
         return None
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)

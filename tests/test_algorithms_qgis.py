@@ -93,14 +93,14 @@ def test_parameter_checks_before_the_run(s2cf_provider, belgium, tmp_path):
     mosaic = s2cf_provider.algorithm("mosaic")
     ok, message = mosaic.checkParameterValues({"S2_LAYERS": s2, "MASK_LAYERS": masks[:5],
                                                "OUTPUT": str(tmp_path / "m.tif")}, context)
-    assert not ok and "MASK_LAYERS: 5 mask layers for 12 S2 layers" in message
+    assert not ok and "MASK_LAYERS: 5 mask layers were given for 12 S2 layers" in message
     ok, _ = mosaic.checkParameterValues({"S2_LAYERS": s2, "MASK_LAYERS": masks, "OUTPUT": str(tmp_path / "m.tif")},
                                         context)
     assert ok
     series = s2cf_provider.algorithm("cloudmask_series")
     ok, message = series.checkParameterValues({"S2_LAYERS": s2, "METHOD": 1, "SCL_LAYERS": masks[:2],
                                                "OUTPUT_FOLDER": str(tmp_path / "f")}, context)
-    assert not ok and "SCL_LAYERS: 2 scene classification layers for 12 S2 layers" in message
+    assert not ok and "SCL_LAYERS: 2 scene classification layers were given for 12 S2 layers" in message
     train = s2cf_provider.algorithm("train_seq2point")
     ok, message = train.checkParameterValues({"S2_LAYERS": s2, "MASK_LAYERS": masks, "DATASET_FOLDER": str(tmp_path),
                                               "OUTPUT_MODEL": str(tmp_path / "x.pt")}, context)

@@ -35,6 +35,7 @@ class _QgisLikeIface:
         self.window = iface.mainWindow()
         self.raster_menu = QMenu("&Raster", self.window)
         self.window.menuBar().addMenu(self.raster_menu)
+        self.help_menu = QMenu("Plugins", self.window)  # QGIS's Help ▸ Plugins
         self.toolbar = QToolBar("Plugins", self.window)
         self.window.addToolBar(self.toolbar)
         self.docks_added = []
@@ -68,6 +69,9 @@ class _QgisLikeIface:
             if not menu.actions():
                 self.raster_menu.removeAction(menu.menuAction())
 
+    def pluginHelpMenu(self):  # noqa: N802
+        return self.help_menu
+
     def addToolBarIcon(self, action):  # noqa: N802
         self.calls['addToolBarIcon'] += 1
         self.toolbar.addAction(action)
@@ -88,7 +92,7 @@ class _QgisLikeIface:
 def iface(qgis_iface, monkeypatch):
     real = _QgisLikeIface(qgis_iface)
     for name in ("addDockWidget", "removeDockWidget", "addPluginToRasterMenu", "removePluginRasterMenu",
-                 "addToolBarIcon", "removeToolBarIcon"):
+                 "addToolBarIcon", "removeToolBarIcon", "pluginHelpMenu"):
         monkeypatch.setattr(qgis_iface, name, getattr(real, name), raising=False)
     yield qgis_iface, real
     real.window.removeToolBar(real.toolbar)
@@ -152,6 +156,7 @@ def test_load_and_unload_three_times_leaves_nothing(iface, provider_id, qgis_new
         assert "S2 CloudFree panel" in texts and "Least cloudy date…" in texts
         assert "Gap filling of a time series…" in texts
         assert "Train the sequence-to-point network…" in texts and "Benchmark report of every method…" in texts
+        assert [a.objectName() for a in real.help_menu.actions()] == ["s2cloudfree_help"]
         assert [a.objectName() for a in real.toolbar.actions()] == ["s2cloudfree_show_dock"]
         # use the dock: show it (lazy initialisation), draw a ROI, start the map tool
         dock = plugin.dock
@@ -173,6 +178,7 @@ def test_load_and_unload_three_times_leaves_nothing(iface, provider_id, qgis_new
         assert real.live_docks() == [], cycle
         assert real.plugin_menu_actions() == [], cycle
         assert real.toolbar.actions() == [], cycle
+        assert real.help_menu.actions() == [], cycle
         for added, removed in (("addDockWidget", "removeDockWidget"), ("addToolBarIcon", "removeToolBarIcon"),
                                ("addPluginToRasterMenu", "removePluginRasterMenu")):
             assert real.calls[added] == real.calls[removed] > 0, (added, real.calls)
