@@ -102,7 +102,7 @@ def test_cloudmask_and_cloudmask_series_with_the_scl_in_the_toolbox(s2cf_provide
         assert np.array_equal(read(made), read(expected))
     with pytest.raises(QgsProcessingException, match="no SCL layer was given"):
         processing.run("s2cloudfree:cloudmask", {"INPUT": s2[0], "METHOD": 1, "OUTPUT_MASK": str(tmp_path / "x.tif")})
-    with pytest.raises(QgsProcessingException, match="3 scene classification layers for 4"):
+    with pytest.raises(QgsProcessingException, match="3 scene classification layers were given for 4"):
         processing.run("s2cloudfree:cloudmask_series", {"S2_LAYERS": s2, "METHOD": 1, "SCL_LAYERS": scl[:3],
                                                         "OUTPUT_FOLDER": str(tmp_path / "none")})
     assert not (tmp_path / "x.tif").exists()
