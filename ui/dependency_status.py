@@ -15,6 +15,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..core.dependencies import install_hint
+from .tones import box_style, span
 
 #: name -> (what stops working without it, pip requirement, Debian package or None)
 PACKAGES = {
@@ -132,17 +133,18 @@ class DependencyPanel(QWidget):
         present = ", ".join(f"{s.name} {s.version}".strip() for s in self.statuses if s.ok)
         if not missing:
             self.label.setStyleSheet("")
-            self.label.setText(f"<span style='color:#2e7d32'>✔</span> {present}")
+            self.label.setText(f"{span('ok', '✔')} {present}")
             return
         parts = []
         for s in missing:
             parts.append(
                 f"<p style='margin:2px 0'><b>{s.name} cannot be imported</b> "
-                f"<span style='color:#666'>({_html(s.error)})</span>.<br>Needed for {_html(s.why)}.<br>"
+                f"{span('note', '(' + _html(s.error) + ')')}.<br>Needed for {_html(s.why)}.<br>"
                 f"Install: <code>{_html(s.command)}</code></p>")
         if present:
             parts.append(f"<p style='margin:2px 0'>Found: {present}. Restart QGIS after installing.</p>")
-        self.label.setStyleSheet("QLabel { background: #fff4e5; border: 1px solid #f0b070; "
+        background, border = box_style()
+        self.label.setStyleSheet(f"QLabel {{ background: {background}; border: 1px solid {border}; "
                                  "border-radius: 3px; padding: 4px; }")
         self.label.setText("".join(parts))
 

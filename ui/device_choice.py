@@ -12,9 +12,8 @@ from qgis.PyQt.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QWidge
 
 from ..processing_provider import settings
 from .device_list import DeviceOption, list_devices
+from .tones import tone
 
-WARNING_STYLE = "color: #9a5b00;"
-NOTE_STYLE = "color: #666666;"
 
 
 class DeviceChoice(QWidget):
@@ -43,11 +42,11 @@ class DeviceChoice(QWidget):
         self.note = QLabel(self)
         self.note.setObjectName("deviceNote")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(NOTE_STYLE)
+        self.note.setStyleSheet(f"color: {tone('note')};")
         self.warning = QLabel(self)
         self.warning.setObjectName("deviceWarning")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(WARNING_STYLE)
+        self.warning.setStyleSheet(f"color: {tone('warning')};")
         layout.addRow("Device", self.combo)
         layout.addRow("Torch threads", self.threads)
         layout.addRow("Last run", self.last_used)

@@ -40,6 +40,7 @@ from .run_parameters import (
 )
 from .series_model import Series, build_series
 from .series_tree import SeriesTree
+from .tones import span
 from .widgets import compact_button as _button
 
 DOCK_OBJECT_NAME = "S2CloudFreeDock"
@@ -260,11 +261,11 @@ class S2CloudFreeDock(QgsDockWidget):
     def _update_summary(self):
         text = self.series.summary()
         if not self.series.rasterio_used:
-            text += "<br><span style='color:#9a5b00'>rasterio is missing: dates come from file names only.</span>"
+            text += "<br>" + span("warning", "rasterio is missing: dates come from file names only.")
         undated = [e.name for e in self.series.checked_s2 if e.date is None]
         if undated:
-            text += f"<br><span style='color:#b00020'>No date for {', '.join(undated[:3])}" \
-                    f"{'…' if len(undated) > 3 else ''}: they keep the layer order.</span>"
+            text += "<br>" + span("error", f"No date for {', '.join(undated[:3])}"
+                                  f"{'…' if len(undated) > 3 else ''}: they keep the layer order.")
         self.series_summary.setText(text)
 
     def _on_checked(self, layer_id, checked):
@@ -361,7 +362,7 @@ class S2CloudFreeDock(QgsDockWidget):
             enabled, reason = availability(spec, self.series, mode, inputs, self.dependencies)
             button = self.run_panel.buttons[spec.key]
             button.setEnabled(enabled and not running)
-            button.setToolTip(reason if enabled else f"<span style='color:#b00020'>{reason}</span>")
+            button.setToolTip(reason if enabled else span("error", reason))
             states[spec.key] = (enabled, reason)
         return states
 

@@ -7,6 +7,7 @@ from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .roi import format_pixel_size, roi_from_canvas, roi_from_layer, roi_from_selection, roi_pixels
 from .roi_tool import RectangleMapTool, RoiOverlay
+from .tones import span
 from .widgets import compact_button as _button
 
 
@@ -125,7 +126,7 @@ class RoiPanel(QWidget):
             px = format_pixel_size(reference_layer.rasterUnitsPerPixelX(), crs)
             grid = f"{px} pixels, {crs.authid() or crs.description() or 'no CRS'}"
             if pixels is None:
-                size = f"<span style='color:#b00020'>outside the reference layer</span> ({grid})"
+                size = f"{span('error', 'outside the reference layer')} ({grid})"
             else:
                 size = f"<b>{pixels[0]} × {pixels[1]} px</b> of the reference grid ({grid})"
         if roi is None:

@@ -5,6 +5,7 @@ from qgis.PyQt.QtGui import QBrush, QColor, QFont
 from qgis.PyQt.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from .series_model import KIND_LABELS, MASK, OTHER, S1, S2
+from .tones import tone
 
 COL_DATE, COL_LAYER, COL_CLOUD, COL_SOURCE = range(4)
 LAYER_ID_ROLE = Qt.UserRole + 1
@@ -101,12 +102,12 @@ class SeriesTree(QTreeWidget):
             item.setToolTip(col, tip)
         if entry.kind == OTHER:
             item.setFlags(Qt.ItemIsEnabled)
-            item.setForeground(COL_LAYER, QBrush(QColor("#888888")))
+            item.setForeground(COL_LAYER, QBrush(QColor(tone("note"))))
             return
         item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsUserCheckable)
         item.setCheckState(COL_DATE, Qt.Checked if entry.checked else Qt.Unchecked)
         if entry.date is None:
-            item.setForeground(COL_DATE, QBrush(QColor("#b00020")))
+            item.setForeground(COL_DATE, QBrush(QColor(tone("error"))))
         if entry.kind == S2 and entry.checked and series.mask_for(entry) is None and series.checked_masks:
             item.setToolTip(COL_CLOUD, "No cloud mask of this date is checked.")
 
