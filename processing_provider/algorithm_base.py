@@ -175,6 +175,16 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
     def groupId(self):  # noqa: N802 (QGIS API)
         return GROUP_OF.get(self.name(), "")
 
+    def icon(self):
+        """The icon of the algorithm's group (ui/icons/group_<id>.svg)."""
+        from qgis.PyQt.QtGui import QIcon
+
+        return QIcon(self.svgIconPath())
+
+    def svgIconPath(self):  # noqa: N802 (QGIS API)
+        path = os.path.join(_PLUGIN_DIR, "ui", "icons", f"group_{self.groupId()}.svg")
+        return path if os.path.exists(path) else os.path.join(_PLUGIN_DIR, "ui", "icons", "s2cloudfree.svg")
+
     def tags(self):
         return list(GROUP_TAGS.get(self.groupId(), ())) + ["sentinel-2", "s2cloudfree", self.name()]
 

@@ -78,6 +78,16 @@ def test_toolbox_groups_tags_descriptions_and_help(s2cf_provider):
                       "cloudremoval": {"seq2seq", "seq2point", "train_seq2point"},
                       "evaluation": {"evaluate", "benchmark"}, "utilities": {"sample"}}
     assert s2cf_provider.algorithm("cloudmask").group() == "Cloud masks"
+    # an icon per group, a valid SVG that Qt renders
+    from qgis.PyQt.QtSvg import QSvgRenderer
+
+    icons = {}
+    for alg in s2cf_provider.algorithms():
+        path = alg.svgIconPath()
+        assert Path(path).name == f"group_{alg.groupId()}.svg" and QSvgRenderer(path).isValid(), path
+        assert not alg.icon().isNull()
+        icons.setdefault(alg.groupId(), set()).add(path)
+    assert len({p for paths in icons.values() for p in paths}) == 5
     assert s2cf_provider.algorithm("cloudmask").helpUrl().endswith("#cloud-mask--s2cloudfreecloudmask")
     version = re.search(r"^version=(.+)$", (readme.parent / "metadata.txt").read_text(), re.M).group(1)
     assert s2cf_provider.versionInfo() == version
