@@ -41,16 +41,11 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO.parent / "shared" / "data"
 sys.path.insert(0, str(REPO / "scripts"))
+sys.path.insert(0, str(REPO / "benchmarks"))
+from bench_quality import DATA, SITES  # noqa: E402  (the same dev series as the quality benchmark)
 from plugin_link import make_plugin_importable  # noqa: E402
 
-SITES = {
-    "belgium": "belgium_31UDS_s1s2",
-    "romania": "romania_nrt_forest_3035",
-    "antwerp": "belgium_antwerp_gfmap_s2",
-    "mol": "belgium_mol_gfmap_s1s2",
-}
 MIN_DATES = 12
 REPORT_SHARE = 0.3
 BASELINES = ("least_cloudy", "mosaic", "gapfill_n")

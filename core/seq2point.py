@@ -298,15 +298,15 @@ def gapfill_prior(s2_dn, clear, input_days, target_day, valid=None, origin=(0, 0
     clear pixels as observed, its gaps filled). NaN (no value at all) becomes 0."""
     import warnings
 
-    from .gapfill import day_numbers, fill_series
-
     with warnings.catch_warnings():
         # all-NaN pixels of the unobserved date: numpy warns about the empty means it skips
         warnings.simplefilter("ignore", RuntimeWarning)
-        return _gapfill_prior(s2_dn, clear, input_days, target_day, valid, origin, day_numbers, fill_series)
+        return _gapfill_prior(s2_dn, clear, input_days, target_day, valid, origin)
 
 
-def _gapfill_prior(s2_dn, clear, input_days, target_day, valid, origin, day_numbers, fill_series):
+def _gapfill_prior(s2_dn, clear, input_days, target_day, valid, origin):
+    from .gapfill import day_numbers, fill_series
+
     s2_dn = np.asarray(s2_dn, dtype=np.float32)
     clear = np.asarray(clear, dtype=bool)
     days = day_numbers(list(input_days), len(input_days))

@@ -138,9 +138,9 @@ class SeriesData:
         self.dates = [item.date for item in series.items]
         known = all(d is not None for d in self.dates)
         self.days = [d.toordinal() if known else k for k, d in enumerate(self.dates)]
-        from ..models.crtsnet import _VARIANT_OF
+        from ..models.crtsnet import variant_of_architecture
 
-        self.with_prior = _VARIANT_OF.get(settings.architecture) == "gapfill-prior"
+        self.with_prior = variant_of_architecture(settings.architecture) == "gapfill-prior"
         self.use_s1 = bool(s1_paths) if settings.use_s1 is None else bool(settings.use_s1)
         if self.use_s1 and not s1_paths:
             raise InputError("use_s1 is set but no S1 layers were given.")
@@ -535,7 +535,9 @@ def train_seq2point(output_model, s2_paths=None, mask_paths=None, s1_paths=None,
         raise InputError(f"The output model {output_model} is one of the inputs.")
 
     if dataset_folder:
-        if settings.architecture == "crtsnet-lite-gapfill":
+        from ..models.crtsnet import variant_of_architecture
+
+        if variant_of_architecture(settings.architecture) == "gapfill-prior":
             raise InputError("crtsnet-lite-gapfill corrects the gap filler's estimate made from the inputs' "
                              "cloud masks; it trains on your own series (S2_LAYERS with MASK_LAYERS), not on "
                              "DATASET_FOLDER.")

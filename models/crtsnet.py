@@ -103,6 +103,11 @@ def model_config(architecture=DEFAULT_ARCHITECTURE, bands=L1C_BANDS, n_inputs=3,
     }
 
 
+def variant_of_architecture(architecture):
+    """The variant a named architecture builds (``paper`` for unknown names)."""
+    return _VARIANT_OF.get(architecture, "paper")
+
+
 def prior_channels(variant, bands):
     """Extra input channels per date of a variant: the prior's bands and the date's clear mask."""
     return bands + 1 if variant == "gapfill-prior" else 0
@@ -211,7 +216,8 @@ def _classes():
         def branch(self, x):
             return self.blocks_2d(functional.relu(self.head(x), inplace=True))
 
-        def forward(self, x):
+        def features(self, x):
+            """B x F x T x H+2 x W+2: the fused time stack, padded for the last convolution."""
             b, t, c, h, w = x.shape
             if t != self.n_inputs or c != self.in_channels:
                 raise ValueError(f"expected B x {self.n_inputs} x {self.in_channels} x H x W, "
@@ -221,7 +227,10 @@ def _classes():
             y = y.reshape(b, t, -1, h, w).transpose(1, 2)
             y = functional.relu(self.fuse(y), inplace=True)
             y = self.blocks_3d(y)
-            y = functional.pad(y, (1, 1, 1, 1, 0, 0), mode="reflect")
+            return functional.pad(y, (1, 1, 1, 1, 0, 0), mode="reflect")
+
+        def forward(self, x):
+            y = self.features(x)
             # the last convolution and Tanh in fp32 even under autocast: bf16 would quantise the
             # output to steps of up to 16 DN
             with torch.autocast(device_type=y.device.type, enabled=False):
@@ -243,16 +252,8 @@ def _classes():
             nn.init.zeros_(self.out.bias)
 
         def forward(self, x):
-            b, t, c, h, w = x.shape
-            if t != self.n_inputs or c != self.in_channels:
-                raise ValueError(f"expected B x {self.n_inputs} x {self.in_channels} x H x W, "
-                                 f"got {tuple(x.shape)}")
+            y = self.features(x)
             prior = x[:, 0, self.prior_slice]
-            y = self.branch(x.reshape(b * t, c, h, w))
-            y = y.reshape(b, t, -1, h, w).transpose(1, 2)
-            y = functional.relu(self.fuse(y), inplace=True)
-            y = self.blocks_3d(y)
-            y = functional.pad(y, (1, 1, 1, 1, 0, 0), mode="reflect")
             with torch.autocast(device_type=y.device.type, enabled=False):
                 y = prior.float() + self.out(y.float())[:, :, 0]
                 # clipped only outside training: a clip in the loss would stop the gradient of
