@@ -11,9 +11,14 @@ its nodata), 0 elsewhere. The mask is written on the grid of the S2 layer (cropp
 of interest) when one is given, else on the SCL's own grid; an SCL on another grid (Sen2Cor writes
 it at 20 m) is resampled onto it by nearest neighbour, so classes are never mixed. Windows are
 sized from a memory budget, with progress and cancel checked for each.
+
+The optional classes raster keeps the kinds of not-clear pixels apart, whatever ``classes`` says:
+0 clear, 1 cloud (SCL 8 and 9), 2 cloud shadow (3), 3 thin cirrus (10), 4 snow or ice (11),
+255 nodata. Its first three codes mean what they mean in the ukis-csmask method's classes.
 """
 
 import os
+from contextlib import ExitStack
 
 import numpy as np
 
@@ -33,6 +38,14 @@ SCL_CLASSES = {0: "no data", 1: "saturated or defective", 2: "dark area pixels",
 #: Classes that make a pixel not clear by default: shadows, clouds, cirrus (snow counts as clear).
 DEFAULT_NOT_CLEAR = (3, 8, 9, 10)
 MASK_CLEAR, MASK_NOT_CLEAR, MASK_NODATA = 0, 1, 255
+#: Codes of the classes raster (shared with the ukis-csmask method for 0-2).
+CLASS_CLEAR, CLASS_CLOUD, CLASS_SHADOW, CLASS_CIRRUS, CLASS_SNOW = 0, 1, 2, 3, 4
+CLASSES_DESCRIPTION = "0 = clear, 1 = cloud, 2 = cloud shadow, 3 = thin cirrus, 4 = snow or ice, 255 = nodata"
+_CLASS_OF_SCL = np.zeros(256, dtype=np.uint8)
+_CLASS_OF_SCL[[8, 9]] = CLASS_CLOUD
+_CLASS_OF_SCL[3] = CLASS_SHADOW
+_CLASS_OF_SCL[10] = CLASS_CIRRUS
+_CLASS_OF_SCL[11] = CLASS_SNOW
 DEFAULT_MEMORY_MB = 256
 _BYTES_PER_PIXEL = 64  # SCL, S2 bands read as uint16 (up to 13), the mask
 
@@ -75,6 +88,13 @@ def scl_to_mask(scl, classes=DEFAULT_NOT_CLEAR, observed=None):
     return mask
 
 
+def scl_to_classes(scl, mask):
+    """uint8 classes raster (see the module docstring) of an SCL window, nodata where ``mask`` is."""
+    classes = _CLASS_OF_SCL[np.clip(np.asarray(scl, dtype=np.int64), 0, 255)]
+    classes[mask == MASK_NODATA] = MASK_NODATA
+    return classes
+
+
 def _check_scl(info):
     if info.count != 1:
         raise InputError(f"The {info.label} ({info.path}) has {info.count} bands; a Sen2Cor scene classification "
@@ -85,8 +105,9 @@ def _check_scl(info):
 
 
 def compute_scl_mask(scl_path, mask_path, s2_path=None, classes=DEFAULT_NOT_CLEAR, extent=None, extent_crs=None,
-                     memory_mb=DEFAULT_MEMORY_MB, reporter=None):
-    """Write the cloud mask of an SCL layer to ``mask_path`` (uint8, see the module docstring).
+                     memory_mb=DEFAULT_MEMORY_MB, reporter=None, classes_path=None):
+    """Write the cloud mask of an SCL layer to ``mask_path`` (uint8, see the module docstring), and
+    the classes raster to ``classes_path`` when given.
 
     Returns a dict: cloud_fraction (not clear / valid pixels, NaN when none is valid), valid_pixels,
     cloud_pixels, nodata_pixels, class_counts (SCL class -> pixels, valid pixels only), unexpected
@@ -98,6 +119,10 @@ def compute_scl_mask(scl_path, mask_path, s2_path=None, classes=DEFAULT_NOT_CLEA
     _check_scl(scl_info)
     inputs = [scl_path] + ([s2_path] if s2_path else [])
     check_output_path(mask_path, inputs)
+    if classes_path:
+        check_output_path(classes_path, inputs)
+        if os.path.abspath(classes_path) == os.path.abspath(mask_path):
+            raise InputError("The mask and the classes outputs must be different files.")
     s2_info = describe_raster(s2_path, role="Sentinel-2 layer") if s2_path else None
     base = s2_info.grid if s2_info else scl_info.grid
     grid = base
@@ -126,8 +151,15 @@ def compute_scl_mask(scl_path, mask_path, s2_path=None, classes=DEFAULT_NOT_CLEA
             "SCL_NOT_CLEAR_CLASSES": ",".join(str(c) for c in classes),
             "SCL_SOURCE": os.path.basename(str(scl_path))}
     try:
-        with GeoTiffWriter(mask_path, grid, 1, "uint8", nodata=MASK_NODATA,
-                           descriptions=["cloud mask (1 = not clear, 0 = clear, 255 = nodata)"], tags=tags) as out:
+        with ExitStack() as stack:
+            out = stack.enter_context(GeoTiffWriter(
+                mask_path, grid, 1, "uint8", nodata=MASK_NODATA,
+                descriptions=["cloud mask (1 = not clear, 0 = clear, 255 = nodata)"], tags=tags))
+            classes_out = None
+            if classes_path:
+                classes_out = stack.enter_context(GeoTiffWriter(
+                    classes_path, grid, 1, "uint8", nodata=MASK_NODATA, descriptions=[CLASSES_DESCRIPTION],
+                    tags=tags))
             for number, step in enumerate(steps):
                 reporter.check_cancelled()
                 scl = scl_reader.read(step.core)[0]
@@ -140,6 +172,8 @@ def compute_scl_mask(scl_path, mask_path, s2_path=None, classes=DEFAULT_NOT_CLEA
                 totals["valid"] += int(valid.sum())
                 totals["cloud"] += int((mask == MASK_NOT_CLEAR).sum())
                 out.write(mask[None], step.core)
+                if classes_out is not None:
+                    classes_out.write(scl_to_classes(scl, mask)[None], step.core)
                 span.step(number + 1)
             reporter.check_cancelled()
     finally:
@@ -158,4 +192,5 @@ def compute_scl_mask(scl_path, mask_path, s2_path=None, classes=DEFAULT_NOT_CLEA
     return {"cloud_fraction": fraction, "valid_pixels": totals["valid"], "cloud_pixels": totals["cloud"],
             "nodata_pixels": grid.pixels - totals["valid"],
             "class_counts": {int(c): int(n) for c, n in enumerate(counts) if n},
-            "unexpected": unexpected, "seconds": watch.seconds, "mask_path": os.path.abspath(mask_path)}
+            "unexpected": unexpected, "seconds": watch.seconds, "mask_path": os.path.abspath(mask_path),
+            "classes_path": os.path.abspath(classes_path) if classes_path else None}

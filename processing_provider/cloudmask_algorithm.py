@@ -74,7 +74,7 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
             "layer goes in SCL; INPUT is the Sentinel-2 layer of the same product (the mask's grid and "
             "its observed pixels); the s2cloudless settings and OUTPUT_PROBABILITY do not apply.\n\n"
             + CSMASK_HELP + " PRODUCT_LEVEL and CSMASK_RESOLUTION (advanced) choose the model and the "
-            "resolution; OUTPUT_CLASSES (optional, this method only) keeps cloud (1) and shadow (2) apart.\n\n"
+            "resolution. OUTPUT_CLASSES (optional; ukis-csmask and scl) keeps the kinds apart: 0 clear, 1 cloud, 2 cloud shadow, and with scl also 3 thin cirrus and 4 snow or ice (whatever SCL_CLASSES counts as not clear).\n\n"
             + HARMONIZE_HELP
         )
 
@@ -109,7 +109,8 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination(
             OUTPUT_PROBABILITY, "Cloud probability", optional=True, createByDefault=False))
         self.addParameter(QgsProcessingParameterRasterDestination(
-            OUTPUT_CLASSES, "Classes: 0 clear, 1 cloud, 2 cloud shadow (ukis-csmask)", optional=True,
+            OUTPUT_CLASSES, "Classes: 0 clear, 1 cloud, 2 cloud shadow, 3 thin cirrus, 4 snow (ukis-csmask, scl)",
+            optional=True,
             createByDefault=False))
         self.addOutput(QgsProcessingOutputNumber(CLOUD_FRACTION, "Cloud fraction of the valid pixels"))
 
@@ -137,6 +138,9 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
         if method == "csmask":
             return self._csmask(parameters, context, reporter, path, extent, extent_crs, memory_mb, threads,
                                 probability_path)
+        if self.parameterAsOutputLayer(parameters, OUTPUT_CLASSES, context):
+            reporter.warning("OUTPUT_CLASSES is not written by s2cloudless (it has one class, cloud); use METHOD "
+                             "ukis-csmask or scl for classes.")
         settings = self.cloudmask_settings(parameters, context)
         result = compute_cloud_mask(
             path, self.parameterAsOutputLayer(parameters, OUTPUT_MASK, context),
@@ -167,10 +171,14 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
         if probability_path:
             reporter.warning("OUTPUT_PROBABILITY is not written with the scene classification: it has no "
                              "probabilities.")
+        classes_path = self.parameterAsOutputLayer(parameters, OUTPUT_CLASSES, context) or None
         result = compute_scl_mask(self.raster_path(scl, SCL), self.parameterAsOutputLayer(parameters, OUTPUT_MASK, context),
                                   path, self.scl_classes(parameters, context), extent, extent_crs, memory_mb,
-                                  reporter)
-        return {OUTPUT_MASK: result["mask_path"], CLOUD_FRACTION: result["cloud_fraction"]}
+                                  reporter, classes_path=classes_path)
+        outputs = {OUTPUT_MASK: result["mask_path"], CLOUD_FRACTION: result["cloud_fraction"]}
+        if classes_path:
+            outputs[OUTPUT_CLASSES] = classes_path
+        return outputs
 
     def _csmask(self, parameters, context, reporter, path, extent, extent_crs, memory_mb, threads, probability_path):
         from ..core.csmask import compute_csmask

@@ -8,7 +8,7 @@ import rasterio
 
 from s2cloudfree.core.errors import InputError
 from s2cloudfree.core.reporting import SilentReporter
-from s2cloudfree.core.scl_mask import compute_scl_mask, parse_classes, scl_to_mask
+from s2cloudfree.core.scl_mask import compute_scl_mask, parse_classes, scl_to_classes, scl_to_mask
 
 SITES = ("belgium_31UDS_s1s2", "romania_nrt_forest_3035", "belgium_antwerp_gfmap_s2", "belgium_mol_gfmap_s1s2")
 
@@ -45,6 +45,19 @@ def test_classes_extent_and_an_scl_at_20_m(shared_data, tmp_path):
     out = tmp_path / "classes.tif"
     compute_scl_mask(str(scl_path), str(out), classes="3, 8 9;10,11,1", reporter=SilentReporter())
     assert np.array_equal(read(out), scl_to_mask(scl, (1, 3, 8, 9, 10, 11)))
+    # the classes raster keeps the kinds apart whatever counts as not clear
+    result = compute_scl_mask(str(scl_path), str(tmp_path / "m.tif"), s2_path, classes="8,9",
+                              classes_path=str(tmp_path / "kinds.tif"), reporter=SilentReporter())
+    kinds, mask = read(tmp_path / "kinds.tif"), read(tmp_path / "m.tif")
+    assert result["classes_path"] == str(tmp_path / "kinds.tif")
+    assert np.array_equal(kinds == 1, np.isin(scl, (8, 9)) & (mask != 255))
+    assert np.array_equal(kinds == 2, (scl == 3) & (mask != 255))
+    assert np.array_equal(kinds == 3, (scl == 10) & (mask != 255))
+    assert np.array_equal(kinds == 4, (scl == 11) & (mask != 255))
+    assert np.array_equal(kinds == 255, mask == 255)
+    assert (kinds == 1).any() and (kinds == 3).any() and ((mask == 1) == (kinds == 1)).all()
+    assert np.array_equal(scl_to_classes(np.array([[0, 3, 4, 8, 9, 10, 11, 7]]), np.array([[255] + [0] * 7])),
+                          np.array([[255, 2, 0, 1, 1, 3, 4, 0]]))
     # a region of interest: the same pixels of the same mask
     with rasterio.open(s2_path) as ds:
         t = ds.transform
@@ -92,8 +105,10 @@ def test_cloudmask_and_cloudmask_series_with_the_scl_in_the_toolbox(s2cf_provide
     s2 = [p.replace("/scl_", "/s2_") for p in scl]
     clm = [p.replace("/scl_", "/clm_") for p in scl]
     result = processing.run("s2cloudfree:cloudmask", {"INPUT": s2[0], "METHOD": 1, "SCL": scl[0],
-                                                      "OUTPUT_MASK": str(tmp_path / "one.tif")})
+                                                      "OUTPUT_MASK": str(tmp_path / "one.tif"),
+                                                      "OUTPUT_CLASSES": str(tmp_path / "kinds.tif")})
     assert np.array_equal(read(result["OUTPUT_MASK"]), read(clm[0]))
+    assert np.array_equal(read(result["OUTPUT_CLASSES"]), scl_to_classes(read(scl[0]), read(clm[0])))
     assert result["CLOUD_FRACTION"] == pytest.approx(float((read(clm[0]) == 1).sum() / (read(clm[0]) != 255).sum()))
     series = processing.run("s2cloudfree:cloudmask_series", {"S2_LAYERS": s2, "METHOD": 1, "SCL_LAYERS": scl,
                                                              "OUTPUT_FOLDER": str(tmp_path / "masks")})
