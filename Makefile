@@ -7,6 +7,8 @@
 #   make bench    every benchmarks/bench_*.py, one after the other
 #   make bench-quality  cloud-removal quality on the real series (about 30 min)
 #   make bench-seq2point-quality  seq2point trained on each real series (about 80 min)
+#   make bench-mask-sources  mask sources' agreement and effect on cloud removal (about 10 min)
+#   make lleaves-venv  .venv-lleaves for the lleaves reference of bench_cloudmask
 #   make package  dist/s2cloudfree.<version>.zip (qgis-plugin-ci, .venv-release)
 #   make publish-check  the package, then the plugin repository's checks on it
 #   make clean    build outputs; `make distclean` also removes both venvs
@@ -39,10 +41,14 @@ export QT_QPA_PLATFORM ?= offscreen
 TESTS ?= tests
 PYTEST_ARGS ?=
 
+.PHONY: lleaves-venv bench-mask-sources
+
+bench-mask-sources: setup
+	$(VENV_PY) benchmarks/bench_mask_sources.py
 .PHONY: help setup apt-deps test demo bench bench-quality bench-seq2point-quality package publish-check release-venv clean distclean
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 ## ---- setup ---------------------------------------------------------------
 
@@ -124,3 +130,9 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) $(RELEASE_VENV)
+
+# lleaves 1.3 needs llvmlite < 0.45 (numba in .venv needs 0.50): its own venv, used by
+# benchmarks/bench_cloudmask.py as a named reference (skipped when absent).
+lleaves-venv:
+	@[ -x .venv-lleaves/bin/python ] || $(SYS_PYTHON) -m venv --system-site-packages .venv-lleaves
+	.venv-lleaves/bin/python $(PIP_INSTALL) "llvmlite==0.44.0" "lleaves==1.3.0"

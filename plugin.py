@@ -38,7 +38,7 @@ class S2CloudFreePlugin:
 
         # The dock imports nothing heavy until it is first shown.
         self.dock = S2CloudFreeDock(self.iface, self.iface.mainWindow())
-        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.setVisible(bool(QgsSettings().value(DOCK_VISIBLE_KEY, False, type=bool)))
         self.dock_action = QAction(QIcon(ICON_PATH), "S2 CloudFree panel", self.iface.mainWindow())
         self.dock_action.setObjectName("s2cloudfree_show_dock")

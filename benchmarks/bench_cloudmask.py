@@ -43,6 +43,31 @@ from plugin_link import make_plugin_importable  # noqa: E402
 THREADS = 2
 TILE_PIXELS = 10980 * 10980
 SETTINGS = dict(threshold=0.4, average_over=4, dilation_size=2)
+LLEAVES_PYTHON = REPO / ".venv-lleaves" / "bin" / "python"
+
+
+def run_lleaves(python, features, repeat):
+    """The lleaves reference in its own interpreter: (best seconds, compile seconds, probabilities,
+    versions), or None with the reason."""
+    import json
+    import subprocess
+
+    import numpy as np
+
+    from s2cloudfree.core.tree_engine import s2cloudless_model_path
+
+    if not Path(python).exists():
+        return None, f"no {python} (make lleaves-venv)"
+    feature_path, prob_path = OUT / "lleaves_features.npy", OUT / "lleaves_probability.npy"
+    np.save(feature_path, np.ascontiguousarray(features.T, dtype=np.float64))
+    command = [str(python), str(REPO / "benchmarks" / "lleaves_reference.py"), s2cloudless_model_path(),
+               str(feature_path), str(prob_path), "--threads", str(THREADS), "--repeat", str(repeat),
+               "--cache", str(OUT)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        return None, f"lleaves failed: {done.stderr.strip().splitlines()[-1:]}"
+    info = json.loads(done.stdout.strip().splitlines()[-1])
+    return (min(info["runs_s"]), info, np.load(prob_path)), None
 
 
 def best_time(function, runs):
@@ -59,6 +84,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="interleaved runs per figure (best is kept)")
     parser.add_argument("--tiles", type=int, default=2, help="the scene is repeated N x N times")
+    parser.add_argument("--lleaves-python", default=str(LLEAVES_PYTHON),
+                        help="interpreter with lleaves for the lleaves reference (default .venv-lleaves, "
+                             "made by `make lleaves-venv`; skipped when missing)")
     args = parser.parse_args()
 
     make_plugin_importable()
@@ -97,6 +125,7 @@ def main():
 
     fast = te.TreeEngine("fast", threads=THREADS)
     numpy_engine = te.TreeEngine("numpy", threads=THREADS)
+    lightgbm_engine = te.TreeEngine("lightgbm", threads=THREADS)
     print(f"S2 CloudFree cloud-mask benchmark: real scene tiled {args.tiles}x{args.tiles} = "
           f"{width} x {height} px ({pixels / 1e6:.2f} Mpx), {THREADS} threads per side, "
           f"settings {SETTINGS}, best of {args.repeat}.")
@@ -126,6 +155,7 @@ def main():
         "s2cloudless get_cloud_masks": run_s2cloudless,
         f"ours in memory, fast ({fast.used})": run_engine(fast),
         "ours in memory, numpy engine": run_engine(numpy_engine),
+        "LightGBM Booster.predict + our post-processing": run_engine(lightgbm_engine),
         "ours compute_cloud_mask file, native": run_file("native"),
         "ours compute_cloud_mask file, 60 m": run_file(60),
     }
@@ -148,6 +178,19 @@ def main():
     assert prob_diff <= 1e-6, prob_diff
     coarse_agreement = float((results["ours compute_cloud_mask file, 60 m"] == reference).mean())
 
+    lleaves, lleaves_skip = run_lleaves(args.lleaves_python, ours_input.reshape(10, -1), args.repeat)
+    if lleaves:
+        lleaves_prob = lleaves[2].reshape(height, width)
+        name = "lleaves predict + our post-processing"
+        post, _, _ = best_time(lambda: cm.probability_to_mask(lleaves_prob.astype(np.float32), **SETTINGS),
+                               args.repeat)
+        times[name] = [run + post for run in lleaves[1]["runs_s"]]
+        results[name] = cm.probability_to_mask(lleaves_prob.astype(np.float32), **SETTINGS)
+        jobs[name] = None
+        reference_prob = detector.get_cloud_probability_maps(s2cl_input, num_threads=THREADS)[0]
+        lleaves_exact = (int((lleaves_prob.astype(np.float32) != reference_prob).sum()),
+                         int((results[name] != reference).sum()))
+
     base = min(times["s2cloudless get_cloud_masks"])
     print()
     print(f"{'':42s} {'best s':>8s} {'px/s':>12s} {'vs s2cloudless':>15s} {'10980² tile':>12s}   all runs (s)")
@@ -159,6 +202,13 @@ def main():
     print()
     print(f"masks identical to s2cloudless (native runs): yes; max probability difference {prob_diff:.1e}")
     print(f"60 m approximation: {coarse_agreement:.4f} of the pixels agree with the native mask")
+    if lleaves:
+        info = lleaves[1]
+        print(f"lleaves {info['lleaves']} (llvmlite {info['llvmlite']}, finline=False): compiled in "
+              f"{info['compile_s']:.0f} s (not in the figure); {lleaves_exact[0]} float32 probabilities and "
+              f"{lleaves_exact[1]} mask pixels differ from s2cloudless")
+    else:
+        print(f"lleaves: skipped ({lleaves_skip})")
 
     if torch.cuda.is_available():
         gpu = te.TreeEngine("torch", device="cuda")

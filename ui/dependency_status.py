@@ -123,8 +123,8 @@ class DependencyPanel(QWidget):
         self.label = QLabel("Checking the Python packages…", self)
         self.label.setObjectName("dependencyStatus")
         self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.RichText)
-        self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.label)
 
     def show_statuses(self, statuses):

@@ -7,7 +7,7 @@ section is filled (when the dock is shown), never when the plugin loads.
 
 import os
 
-from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from ..processing_provider import settings
@@ -72,7 +72,7 @@ class DeviceChoice(QWidget):
                                             "saved in the settings but not found on this machine"))
             for option in options:
                 self.combo.addItem(option.label, option.value)
-                self.combo.setItemData(self.combo.count() - 1, option.detail, 3)  # Qt.ToolTipRole
+                self.combo.setItemData(self.combo.count() - 1, option.detail, Qt.ItemDataRole.ToolTipRole)
             self.combo.setCurrentIndex(max(0, self.combo.findData(saved)))
         finally:
             self.combo.blockSignals(False)

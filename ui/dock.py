@@ -151,7 +151,7 @@ class S2CloudFreeDock(QgsDockWidget):
         scroll = QScrollArea(self)
         scroll.setObjectName("s2cfDockScroll")
         scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
         self.setWidget(scroll)
         self.setMinimumWidth(340)
@@ -224,7 +224,7 @@ class S2CloudFreeDock(QgsDockWidget):
         if self._initialised:
             return
         self._initialised = True
-        QApplication.setOverrideCursor(Qt.WaitCursor)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             statuses = check_dependencies()
             self.dependencies = {s.name: s.ok for s in statuses}
@@ -304,7 +304,7 @@ class S2CloudFreeDock(QgsDockWidget):
 
                 roi = roi_from_layer(reference)
         out = {}
-        QApplication.setOverrideCursor(Qt.WaitCursor)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             for mask in self.series.masks:
                 layer = self.project.mapLayer(mask.layer_id)

@@ -61,8 +61,8 @@ class RoiPanel(QWidget):
         self.info = QLabel(self)
         self.info.setObjectName("roiInfo")
         self.info.setWordWrap(True)
-        self.info.setTextFormat(Qt.RichText)
-        self.info.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.info.setTextFormat(Qt.TextFormat.RichText)
+        self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.info)
 
         self.draw_button.clicked.connect(self.start_drawing)

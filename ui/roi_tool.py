@@ -20,7 +20,7 @@ def _rectangle_band(canvas, dashed=False):
     band.setFillColor(ROI_FILL)
     band.setWidth(2)
     if dashed:
-        band.setLineStyle(Qt.DashLine)
+        band.setLineStyle(Qt.PenStyle.DashLine)
     return band
 
 
@@ -39,7 +39,7 @@ class RectangleMapTool(QgsMapTool):
         self._start = None
         self._band = None
         self._previous_tool = None
-        self.setCursor(Qt.CrossCursor)
+        self.setCursor(Qt.CursorShape.CrossCursor)
 
     def start(self):
         """Make this the canvas's map tool (remembering the one to go back to)."""
@@ -69,7 +69,7 @@ class RectangleMapTool(QgsMapTool):
         self._band.setToGeometry(QgsGeometry.fromRect(rect), None)
 
     def canvasPressEvent(self, event):  # noqa: N802 (Qt API)
-        if event.button() == Qt.RightButton:
+        if event.button() == Qt.MouseButton.RightButton:
             self._start = None
             self._clear_band()
             self.cancelled.emit()
@@ -83,7 +83,7 @@ class RectangleMapTool(QgsMapTool):
             self._show(QgsPointXY(self.toMapCoordinates(event.pos())))
 
     def canvasReleaseEvent(self, event):  # noqa: N802 (Qt API)
-        if self._start is None or event.button() != Qt.LeftButton:
+        if self._start is None or event.button() != Qt.MouseButton.LeftButton:
             return
         rect = QgsRectangle(self._start, QgsPointXY(self.toMapCoordinates(event.pos())))
         self._start = None
@@ -95,7 +95,7 @@ class RectangleMapTool(QgsMapTool):
         self._restore_previous()
 
     def keyPressEvent(self, event):  # noqa: N802 (Qt API)
-        if event.key() == Qt.Key_Escape:
+        if event.key() == Qt.Key.Key_Escape:
             self._start = None
             self._clear_band()
             self.cancelled.emit()

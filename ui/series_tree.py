@@ -8,7 +8,7 @@ from .series_model import KIND_LABELS, MASK, OTHER, S1, S2
 from .tones import tone
 
 COL_DATE, COL_LAYER, COL_CLOUD, COL_SOURCE = range(4)
-LAYER_ID_ROLE = Qt.UserRole + 1
+LAYER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ORDER = (S2, MASK, S1, OTHER)
 _GROUP_TITLES = {S2: "Sentinel-2", MASK: "Cloud masks", S1: "Sentinel-1", OTHER: "Not used"}
 
@@ -44,13 +44,13 @@ class SeriesTree(QTreeWidget):
         self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
-        self.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_DATE, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(COL_LAYER, QHeaderView.Stretch)
-        header.setSectionResizeMode(COL_CLOUD, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(COL_SOURCE, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(COL_DATE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_LAYER, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_CLOUD, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_SOURCE, QHeaderView.ResizeMode.ResizeToContents)
         self.headerItem().setToolTip(COL_CLOUD, "Share of the ROI that is not clear in the date's cloud mask "
                                                 "(cloud, shadow or nodata); computed on demand.")
         self.headerItem().setToolTip(COL_SOURCE, "Where the date was found: file name or GDAL metadata.")
@@ -79,7 +79,7 @@ class SeriesTree(QTreeWidget):
                 font = QFont(group.font(COL_DATE))
                 font.setBold(True)
                 group.setFont(COL_DATE, font)
-                group.setFlags(Qt.ItemIsEnabled)
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 for entry in entries:
                     self._add_entry(group, entry, series)
                 group.setExpanded(self._expanded.get(kind, True))
@@ -101,11 +101,11 @@ class SeriesTree(QTreeWidget):
         for col in range(4):
             item.setToolTip(col, tip)
         if entry.kind == OTHER:
-            item.setFlags(Qt.ItemIsEnabled)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             item.setForeground(COL_LAYER, QBrush(QColor(tone("note"))))
             return
-        item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsUserCheckable)
-        item.setCheckState(COL_DATE, Qt.Checked if entry.checked else Qt.Unchecked)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(COL_DATE, Qt.CheckState.Checked if entry.checked else Qt.CheckState.Unchecked)
         if entry.date is None:
             item.setForeground(COL_DATE, QBrush(QColor(tone("error"))))
         if entry.kind == S2 and entry.checked and series.mask_for(entry) is None and series.checked_masks:
@@ -124,7 +124,7 @@ class SeriesTree(QTreeWidget):
     def set_checked(self, layer_id, checked):
         item = self.items_by_layer().get(layer_id)
         if item is not None:
-            item.setCheckState(COL_DATE, Qt.Checked if checked else Qt.Unchecked)
+            item.setCheckState(COL_DATE, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
     def selected_layer_ids(self):
         return [i.data(COL_DATE, LAYER_ID_ROLE) for i in self.selectedItems() if i.data(COL_DATE, LAYER_ID_ROLE)]
@@ -134,4 +134,4 @@ class SeriesTree(QTreeWidget):
             return
         layer_id = item.data(COL_DATE, LAYER_ID_ROLE)
         if layer_id:
-            self.checkedChanged.emit(layer_id, item.checkState(COL_DATE) == Qt.Checked)
+            self.checkedChanged.emit(layer_id, item.checkState(COL_DATE) == Qt.CheckState.Checked)

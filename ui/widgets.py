@@ -9,6 +9,6 @@ def compact_button(text, parent=None):
     its minimum width is its text, where a QPushButton keeps a style-defined minimum)."""
     button = QToolButton(parent)
     button.setText(text)
-    button.setToolButtonStyle(Qt.ToolButtonTextOnly)
-    button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     return button
