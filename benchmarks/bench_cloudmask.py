@@ -80,6 +80,27 @@ def best_time(function, runs):
     return min(times), times, result
 
 
+def print_csmask_speed(tiled_path, pixels, repeat):
+    """The ukis-csmask method (another detector, so not compared pixel for pixel) on the same file."""
+    from s2cloudfree.core.csmask import compute_csmask
+    from s2cloudfree.core.errors import MissingDependencyError
+    from s2cloudfree.core.reporting import SilentReporter
+
+    for resolution in ("30m", "native"):
+        def run():
+            return compute_csmask(str(tiled_path), str(OUT / f"csmask_{resolution}.tif"), resolution=resolution,
+                                  threads=THREADS, memory_mb=512, reporter=SilentReporter())
+        try:
+            best, runs, _ = best_time(run, repeat)
+        except MissingDependencyError as exc:
+            print(f"ukis-csmask: skipped ({exc})")
+            return
+        rate = pixels / best
+        print(f"ukis-csmask 6-band L1C model, file to file, {resolution}: {best:.2f} s, {rate:,.0f} px/s "
+              f"({rate / 1e6:.2f} Mpx/s), {TILE_PIXELS / rate:.0f} s per 10980² tile; runs "
+              + " ".join(f"{t:.2f}" for t in runs))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="interleaved runs per figure (best is kept)")
@@ -209,6 +230,8 @@ def main():
               f"{lleaves_exact[1]} mask pixels differ from s2cloudless")
     else:
         print(f"lleaves: skipped ({lleaves_skip})")
+
+    print_csmask_speed(tiled_path, pixels, args.repeat)
 
     if torch.cuda.is_available():
         gpu = te.TreeEngine("torch", device="cuda")

@@ -11,9 +11,10 @@ import sys
 import sysconfig
 from dataclasses import dataclass
 
-from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import QLabel, QVBoxLayout, QWidget
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtWidgets import QLabel, QMessageBox, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from ..core import package_installer
 from ..core.dependencies import install_hint
 from .tones import box_style, span
 
@@ -113,11 +114,16 @@ def is_available(name):
 
 
 class DependencyPanel(QWidget):
-    """One line when everything imports; otherwise a box per missing package with the command."""
+    """One line when everything imports; otherwise a box per missing package with the command, and
+    an *Install missing packages* button for those pip can install into the plugin's own folder."""
+
+    installFinished = pyqtSignal(bool, str)  # ok, message
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.statuses = []
+        self.task = None
+        self.installing = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel("Checking the Python packages…", self)
@@ -126,11 +132,84 @@ class DependencyPanel(QWidget):
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.label)
+        self.install_button = QPushButton("Install missing packages…", self)
+        self.install_button.setObjectName("installPackages")
+        self.install_button.setToolTip("Runs pip for QGIS's Python, with the versions this plugin is tested with, "
+                                       "into a folder of the plugin's (QGIS's own packages are not touched).")
+        self.install_button.clicked.connect(lambda: self.install_missing())
+        self.install_button.hide()
+        layout.addWidget(self.install_button)
+        self.install_progress = QProgressBar(self)
+        self.install_progress.setRange(0, 100)
+        self.install_progress.hide()
+        layout.addWidget(self.install_progress)
+        self.cancel_button = QPushButton("Cancel installation", self)
+        self.cancel_button.clicked.connect(self.cancel_install)
+        self.cancel_button.hide()
+        layout.addWidget(self.cancel_button)
+
+    def installable(self):
+        """The missing packages pip can install here (rasterio comes with QGIS or the system)."""
+        return [name for name in self.missing() if name in package_installer.INSTALL_SETS]
+
+    def install_missing(self, confirm=True, torch_build=None, find_links=None, no_index=False):
+        """Start the installation of :meth:`installable` (asks first when ``confirm``); returns the task."""
+        from .package_install_task import PackageInstallTask, plugin_package_folder
+
+        names = self.installable()
+        if not names or self.installing:
+            return None
+        requirements = package_installer.requirements_for(names)
+        folder = plugin_package_folder()
+        if torch_build is None:
+            torch_build = "cpu"
+            if confirm and "torch" in names and package_installer.nvidia_driver_found():
+                answer = QMessageBox.question(
+                    self, "S2 CloudFree", "An NVIDIA driver was found. Install the CUDA build of torch (runs the "
+                    "networks on the GPU; a download of about 2.5 GB) instead of the CPU build (about 200 MB)?")
+                torch_build = "cuda" if answer == QMessageBox.StandardButton.Yes else "cpu"
+        if confirm:
+            answer = QMessageBox.question(
+                self, "S2 CloudFree", "Install with pip, from the internet, into\n" + folder + "\n\n"
+                + "\n".join(requirements) + (f"\n(torch: {torch_build.upper()} build)" if "torch" in names else ""))
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        index_args = [] if no_index else package_installer.index_arguments(requirements, torch_build)
+        from qgis.core import QgsApplication
+
+        task = PackageInstallTask(requirements, folder, find_links=find_links, no_index=no_index,
+                                  index_args=index_args)
+        task.progressChanged.connect(lambda value: self.install_progress.setValue(int(round(value))))
+        task.relay.finishedWith.connect(self._install_finished)
+        self.task = task
+        self.installing = True
+        self.install_button.setEnabled(False)
+        self.install_progress.setValue(0)
+        self.install_progress.show()
+        self.cancel_button.show()
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def cancel_install(self):
+        if self.installing and self.task is not None:
+            self.task.cancel()
+
+    def _install_finished(self, ok, _cancelled, message):
+        self.installing = False
+        self.task = None
+        self.install_progress.hide()
+        self.cancel_button.hide()
+        self.install_button.setEnabled(True)
+        if ok:
+            self.show_statuses(check_dependencies(refresh=True))
+        self.label.setToolTip(message)
+        self.installFinished.emit(ok, message)
 
     def show_statuses(self, statuses):
         self.statuses = list(statuses)
         missing = [s for s in self.statuses if not s.ok]
         present = ", ".join(f"{s.name} {s.version}".strip() for s in self.statuses if s.ok)
+        self.install_button.setVisible(bool(self.installable()))
         if not missing:
             self.label.setStyleSheet("")
             self.label.setText(f"{span('ok', '✔')} {present}")
