@@ -38,6 +38,7 @@ import numpy as np
 
 from . import report as rep
 from .errors import InputError
+from .folder_entries import move_replacing
 from .metrics import image_metrics, psnr_from_rmse, rmse, sam, ssim_map, to_unit
 from .plugin_metadata import plugin_version
 from .reporting import Reporter, ScaledReporter, Stopwatch
@@ -474,12 +475,7 @@ def run_benchmark(s2_paths, mask_paths, output_folder, s1_paths=None, truth_path
             result = _benchmark(s2_paths, masks, bool(mask_paths), staging, s1_paths, truth_paths, extent,
                                 extent_crs, options, stage, harmonize)
         for name in os.listdir(staging):
-            destination = os.path.join(output_folder, name)
-            if os.path.isdir(destination) and not os.path.islink(destination):
-                shutil.rmtree(destination)
-            elif os.path.lexists(destination):
-                os.remove(destination)
-            os.replace(os.path.join(staging, name), destination)
+            move_replacing(os.path.join(staging, name), os.path.join(output_folder, name))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     result["html"] = os.path.join(output_folder, "index.html")

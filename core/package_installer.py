@@ -22,6 +22,7 @@ import sys
 import threading
 
 from .errors import CancelledError, InputError
+from .folder_entries import move_replacing
 
 #: pip requirement of each package the plugin can install, as tested (requirements.txt).
 PINNED = {
@@ -197,12 +198,7 @@ def _move_in(staged, folder, on_progress):
     moved = []
     entries = sorted(os.listdir(staged)) if os.path.isdir(staged) else []
     for number, name in enumerate(entries):
-        destination = os.path.join(folder, name)
-        if os.path.isdir(destination) and not os.path.islink(destination):
-            shutil.rmtree(destination)
-        elif os.path.lexists(destination):
-            os.remove(destination)
-        shutil.move(os.path.join(staged, name), destination)
+        move_replacing(os.path.join(staged, name), os.path.join(folder, name))
         moved.append(name)
         if on_progress:
             on_progress(0.9 + 0.1 * (number + 1) / len(entries))
