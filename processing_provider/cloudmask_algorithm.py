@@ -52,11 +52,14 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (
-            "Cloud mask of one Sentinel-2 Level-1C raster with the s2cloudless classifier, as in "
-            "SEN12MS-CR-TS. At native resolution masks are identical to s2cloudless's "
+            "Cloud mask of one Sentinel-2 raster. METHOD: automatic (the default: s2cloudless for "
+            "Level-1C, ukis-csmask for Level-2A, logged), s2cloudless (Level-1C, clouds), the Sen2Cor "
+            "scene classification of a Level-2A product (clouds, shadows, cirrus) or ukis-csmask "
+            "(Level-1C or Level-2A, clouds and shadows); each is described below.\n\n"
+            "s2cloudless is the classifier of SEN12MS-CR-TS. At native resolution masks are identical to s2cloudless's "
             "S2PixelCloudDetector on the same pixels (probabilities within 1e-6), also on scenes "
             "processed window by window; a compiled tree engine makes it several times faster.\n\n"
-            "OUTPUT_MASK: uint8, 1 = cloud, 0 = clear, 255 = nodata where the input has none. "
+            "OUTPUT_MASK: uint8, 1 = not clear, 0 = clear, 255 = nodata where the input has none. "
             "OUTPUT_PROBABILITY (optional): float32 cloud probability. CLOUD_FRACTION: the share "
             "of valid pixels that are cloudy.\n\n"
             + CLOUDMASK_SETTINGS_HELP + "\n\n"
@@ -79,7 +82,7 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        self.addParameter(QgsProcessingParameterRasterLayer(INPUT, "Sentinel-2 L1C raster"))
+        self.addParameter(QgsProcessingParameterRasterLayer(INPUT, "Sentinel-2 raster (Level-1C or Level-2A)"))
         self.add_mask_method_parameters()
         self.addParameter(QgsProcessingParameterRasterLayer(
             SCL, "Sen2Cor scene classification (SCL) of the same product", optional=True))
