@@ -25,6 +25,15 @@ def settle(app, rounds=30):
         app.processEvents()
 
 
+def save(app, widget, path):
+    widget.show()
+    settle(app)
+    image = widget.grab()
+    if not image.save(str(path), "PNG"):
+        raise SystemExit(f"could not write {path}")
+    print(f"wrote {path} ({image.width()} x {image.height()} px)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out-folder", default=str(REPO / "docs" / "img"))
@@ -56,11 +65,7 @@ def main():
         tree.setHeaderHidden(True)
         tree.expandAll()
         tree.resize(480, 330)
-        tree.show()
-        settle(app)
-        image = tree.grab()
-        image.save(str(out / "toolbox.png"), "PNG")
-        print(f"wrote {out / 'toolbox.png'} ({image.width()} x {image.height()} px)")
+        save(app, tree, out / "toolbox.png")
 
         plugins = os.path.join(QgsApplication.pkgDataPath(), "python", "plugins")  # QGIS's Processing plugin
         if plugins not in sys.path:
@@ -72,11 +77,7 @@ def main():
         algorithm = QgsApplication.processingRegistry().createAlgorithmById("s2cloudfree:cloudmask")
         dialog = AlgorithmDialog(algorithm, False, None)
         dialog.resize(900, 640)
-        dialog.show()
-        settle(app)
-        image = dialog.grab()
-        image.save(str(out / "dialog_cloudmask.png"), "PNG")
-        print(f"wrote {out / 'dialog_cloudmask.png'} ({image.width()} x {image.height()} px)")
+        save(app, dialog, out / "dialog_cloudmask.png")
         dialog.close()
         tree.close()
         settle(app)
