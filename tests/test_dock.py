@@ -651,3 +651,42 @@ def test_status_line_gives_a_runs_own_error_estimate():
         " gapfill: estimated RMSE 0.020 on 12 held-out clear pixels."
     assert estimate_text("mosaic", {"NEVER_CLEAR": 3}) == ""
     assert estimate_text("gapfill", {"ESTIMATED_RMSE": float("nan")}) == ""
+
+
+def test_at_420_px_no_label_is_cut_or_drawn_over_another(dock):
+    """A narrow dock (420 px): every visible label gets the height its wrapped text needs, sibling
+    widgets do not overlap, and the series list shows the Sentinel-2 layer names whole."""
+    from qgis.PyQt.QtWidgets import QLabel, QWidget
+
+    from s2cloudfree.ui.series_tree import COL_LAYER
+
+    font = dock.font()
+    font.setPointSizeF(10.0)  # a usual desktop UI font (the offscreen platform defaults to 12 pt)
+    dock.setFont(font)
+    dock.refresh_series()
+    dock.resize(420, 1180)
+    dock.show()
+    for _ in range(20):
+        QCoreApplication.processEvents()
+    labels = [w for w in dock.findChildren(QLabel) if w.isVisible() and w.text()]
+    assert len(labels) > 5
+    for label in labels:
+        if label.wordWrap():
+            assert label.height() >= label.heightForWidth(label.width()), label.text()[:60]
+        else:
+            assert label.width() >= min(label.sizeHint().width(), label.minimumSizeHint().width()), label.text()[:60]
+    parents = {id(w.parentWidget()): w.parentWidget() for w in dock.findChildren(QWidget) if w.parentWidget()}
+    for parent in parents.values():
+        children = [c for c in parent.children() if isinstance(c, QWidget) and c.isVisible() and not c.isWindow()
+                    and c.geometry().width() > 0 and c.geometry().height() > 0]
+        for i, a in enumerate(children):
+            for b in children[i + 1:]:
+                if a.inherits("QScrollBar") or b.inherits("QScrollBar") or a.inherits("QHeaderView") \
+                        or b.inherits("QHeaderView") or parent.inherits("QAbstractScrollArea"):
+                    continue
+                overlap = a.geometry().intersected(b.geometry())
+                assert overlap.isEmpty(), (a.objectName() or type(a).__name__, b.objectName() or type(b).__name__)
+    tree = dock.tree
+    metrics = tree.fontMetrics()
+    names = [tree.topLevelItem(0).child(i).text(COL_LAYER) for i in range(tree.topLevelItem(0).childCount())]
+    assert names and all(tree.columnWidth(COL_LAYER) >= metrics.horizontalAdvance(n) + 8 for n in names)

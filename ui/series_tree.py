@@ -2,7 +2,7 @@
 
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtGui import QBrush, QColor, QFont
-from qgis.PyQt.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
+from qgis.PyQt.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTreeWidget, QTreeWidgetItem
 
 from .series_model import KIND_LABELS, MASK, OTHER, S1, S2
 from .tones import tone
@@ -40,14 +40,16 @@ class SeriesTree(QTreeWidget):
         super().__init__(parent)
         self.setObjectName("seriesTree")
         self.setColumnCount(4)
-        self.setHeaderLabels(["Date", "Layer", "Cloud", "Date from"])
+        self.setHeaderLabels(["Date", "Layer", "Cloud", "From"])
         self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long names keep their date at the end
         header = self.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_DATE, QHeaderView.ResizeMode.ResizeToContents)
+        # sized to the dates, not to the group titles spanning the row (see _fit_date_column)
+        header.setSectionResizeMode(COL_DATE, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_LAYER, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_CLOUD, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_SOURCE, QHeaderView.ResizeMode.ResizeToContents)
@@ -85,6 +87,19 @@ class SeriesTree(QTreeWidget):
                 group.setExpanded(self._expanded.get(kind, True))
         finally:
             self._filling = False
+        self._fit_date_column()
+
+    def _fit_date_column(self):
+        """Width of the date column: indentation, check box and the widest date (the bold group
+        titles span the whole row, so they need not fit in it)."""
+        metrics = self.fontMetrics()
+        widest = metrics.horizontalAdvance(self.headerItem().text(COL_DATE))
+        for g in range(self.topLevelItemCount()):
+            group = self.topLevelItem(g)
+            for i in range(group.childCount()):
+                widest = max(widest, metrics.horizontalAdvance(group.child(i).text(COL_DATE)))
+        box = self.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
+        self.header().resizeSection(COL_DATE, self.indentation() + box + widest + 16)
 
     def _add_entry(self, group, entry, series):
         cloud = entry.cloud_fraction
