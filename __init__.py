@@ -7,6 +7,9 @@ def classFactory(iface):  # noqa: N802 (name required by QGIS)
     from .ui.package_install_task import activate_plugin_packages
 
     activate_plugin_packages()
+    from .ui.translation import install_translator
+
+    install_translator()  # the toolbox texts in QGIS's language (i18n/), when translated
     from .plugin import S2CloudFreePlugin
 
     return S2CloudFreePlugin(iface)

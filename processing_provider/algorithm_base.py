@@ -17,6 +17,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QUrl
 
+from ..ui.translation import tr
+
 #: The browse filter of MODEL / INIT_MODEL inputs (a registry name may be typed instead).
 MODEL_FILE_FILTER = "Checkpoints (*.pt *.pth);;All files (*)"
 
@@ -170,7 +172,21 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
         return type(self)()
 
     def group(self):
-        return GROUP_NAMES.get(self.groupId(), "")
+        return tr(GROUP_NAMES.get(self.groupId(), ""))
+
+    def tr(self, text):
+        return tr(text)
+
+    def addParameter(self, parameter, createOutput=True):  # noqa: N802, N803 (QGIS API)
+        """Every parameter's label and choices go through the translation (ui/translation.py)."""
+        parameter.setDescription(tr(parameter.description()))
+        if isinstance(parameter, QgsProcessingParameterEnum):
+            parameter.setOptions([tr(option) for option in parameter.options()])
+        return super().addParameter(parameter, createOutput)
+
+    def addOutput(self, output):  # noqa: N802 (QGIS API)
+        output.setDescription(tr(output.description()))
+        return super().addOutput(output)
 
     def groupId(self):  # noqa: N802 (QGIS API)
         return GROUP_OF.get(self.name(), "")

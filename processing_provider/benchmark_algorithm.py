@@ -66,7 +66,7 @@ class BenchmarkAlgorithm(S2CloudFreeAlgorithm):
         return "benchmark"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return "Benchmark cloud removal methods (report)"
+        return self.tr("Benchmark cloud removal methods (report)")
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (

@@ -48,7 +48,7 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
         return "cloudmask"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return "Cloud mask (s2cloudless, Sen2Cor SCL or ukis-csmask)"
+        return self.tr("Cloud mask (s2cloudless, Sen2Cor SCL or ukis-csmask)")
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (

@@ -22,7 +22,7 @@ class CloudMaskSeriesAlgorithm(S2CloudFreeAlgorithm):
         return "cloudmask_series"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return "Cloud masks of a time series (s2cloudless, Sen2Cor SCL or ukis-csmask)"
+        return self.tr("Cloud masks of a time series (s2cloudless, Sen2Cor SCL or ukis-csmask)")
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (

@@ -41,7 +41,7 @@ class EvaluateAlgorithm(S2CloudFreeAlgorithm):
         return "evaluate"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return "Evaluate a cloud-free image against a reference"
+        return self.tr("Evaluate a cloud-free image against a reference")
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (

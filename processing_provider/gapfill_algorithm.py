@@ -69,7 +69,7 @@ class GapFillAlgorithm(S2CloudFreeAlgorithm):
         return "gapfill"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return "Gap filling of a time series (temporal interpolation)"
+        return self.tr("Gap filling of a time series (temporal interpolation)")
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (

@@ -13,7 +13,7 @@ class LeastCloudyAlgorithm(S2CloudFreeAlgorithm):
         return "leastcloudy"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return "Least cloudy date"
+        return self.tr("Least cloudy date")
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (

@@ -19,7 +19,7 @@ class MosaicAlgorithm(S2CloudFreeAlgorithm):
         return "mosaic"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return "Mosaic of clear observations"
+        return self.tr("Mosaic of clear observations")
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (

@@ -19,7 +19,7 @@ class SampleAlgorithm(S2CloudFreeAlgorithm):
         return "sample"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return "Generate a sample series"
+        return self.tr("Generate a sample series")
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (

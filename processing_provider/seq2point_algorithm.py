@@ -44,7 +44,7 @@ class Seq2PointAlgorithm(S2CloudFreeAlgorithm):
         return "seq2point"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return "Cloud removal: sequence-to-point network (CR-TS Net)"
+        return self.tr("Cloud removal: sequence-to-point network (CR-TS Net)")
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (

@@ -48,7 +48,7 @@ class Seq2SeqAlgorithm(S2CloudFreeAlgorithm):
         return "seq2seq"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return "Cloud-free series (sequence-to-sequence internal learning)"
+        return self.tr("Cloud-free series (sequence-to-sequence internal learning)")
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (

@@ -57,7 +57,7 @@ class TrainSeq2PointAlgorithm(S2CloudFreeAlgorithm):
         return "train_seq2point"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return "Train the sequence-to-point network (CR-TS Net)"
+        return self.tr("Train the sequence-to-point network (CR-TS Net)")
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return (

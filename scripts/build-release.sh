@@ -87,6 +87,8 @@ project_slug: $PLUGIN_NAME
 github_organization_slug: $PLUGIN_NAME
 changelog_include: true
 changelog_number_of_entries: 3
+translation_source_language: en
+translation_languages: [de]
 EOF
 # qgis-plugin-ci 2.10.0 re-checks the changelog with its defaults
 # (<cwd>/CHANGELOG.md) whatever changelog_path says, so it must sit at the

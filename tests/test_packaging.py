@@ -135,6 +135,7 @@ def test_release_zip_holds_the_plugin_and_nothing_else(release_zip):
         assert f"{PLUGIN}/{required}" in names, f"{required} missing from the zip"
     for package in ("core", "processing_provider"):
         assert f"{PLUGIN}/{package}/__init__.py" in names, f"{package}/ missing from the zip"
+    assert f"{PLUGIN}/i18n/s2cloudfree_de.qm" in names, "the German translation is missing from the zip"
 
     dev_only = ("tests/", "benchmarks/", "scripts/", "docs/", ".ci/", ".dev/", ".venv", "build/", "dist/")
     dev_files = ("Makefile", "pytest.ini", "pb_tool.cfg", "requirements.txt", "requirements-dev.txt",
@@ -228,7 +229,7 @@ def test_pb_tool_deploy_installs_the_plugin(release_venv, tmp_path):
 
     deployed = plugins / PLUGIN
     for required in ("metadata.txt", "__init__.py", "plugin.py", "LICENSE",
-                     "core/__init__.py", "processing_provider/__init__.py"):
+                     "core/__init__.py", "processing_provider/__init__.py", "i18n/s2cloudfree_de.qm"):
         assert (deployed / required).is_file(), f"{required} not deployed"
     for dev_only in ("tests", "benchmarks", "scripts", "Makefile", "pb_tool.cfg"):
         assert not (deployed / dev_only).exists(), f"{dev_only} deployed"
