@@ -225,7 +225,8 @@ def main():
     print(f"60 m approximation: {coarse_agreement:.4f} of the pixels agree with the native mask")
     if lleaves:
         info = lleaves[1]
-        print(f"lleaves {info['lleaves']} (llvmlite {info['llvmlite']}, finline=False): compiled in "
+        made = "loaded from its cache" if info.get("cached") else "compiled"
+        print(f"lleaves {info['lleaves']} (llvmlite {info['llvmlite']}, finline=False): {made} in "
               f"{info['compile_s']:.0f} s (not in the figure); {lleaves_exact[0]} float32 probabilities and "
               f"{lleaves_exact[1]} mask pixels differ from s2cloudless")
     else:

@@ -13,6 +13,7 @@ compile_s, runs_s, lleaves and llvmlite versions.
 
 import argparse
 import json
+from importlib import metadata
 import os
 import time
 
@@ -32,9 +33,11 @@ def main():
 
     features = np.load(args.features)
     os.makedirs(args.cache, exist_ok=True)
+    cache = os.path.join(args.cache, "s2cloudless_lleaves_noinline.so")
+    cached = os.path.exists(cache)
     started = time.perf_counter()
     model = lleaves.Model(model_file=args.model)
-    model.compile(cache=os.path.join(args.cache, "s2cloudless_lleaves_noinline.so"), finline=False)
+    model.compile(cache=cache, finline=False)
     compile_s = time.perf_counter() - started
     model.predict(features[:1024], n_jobs=args.threads)
     runs = []
@@ -43,7 +46,7 @@ def main():
         prob = model.predict(features, n_jobs=args.threads)
         runs.append(time.perf_counter() - started)
     np.save(args.out, prob)
-    print(json.dumps({"compile_s": compile_s, "runs_s": runs, "lleaves": getattr(lleaves, "__version__", "?"),
+    print(json.dumps({"compile_s": compile_s, "cached": cached, "runs_s": runs, "lleaves": metadata.version("lleaves"),
                       "llvmlite": llvmlite.__version__}))
 
 

@@ -41,7 +41,7 @@ version="$(sed -n 's/^version[[:space:]]*=[[:space:]]*//p' metadata.txt | head -
 # requirements*.txt, pb_tool.cfg, venvs, .dev ...) stays out of the zip.
 required=(metadata.txt __init__.py)
 optional=(plugin.py LICENSE README.md CHANGELOG.md
-          core models processing_provider ui
+          batch core models processing_provider ui
           i18n icons resources help)
 items=()
 for f in "${required[@]}"; do

@@ -136,6 +136,7 @@ def test_release_zip_holds_the_plugin_and_nothing_else(release_zip):
     for package in ("core", "processing_provider"):
         assert f"{PLUGIN}/{package}/__init__.py" in names, f"{package}/ missing from the zip"
     assert f"{PLUGIN}/i18n/s2cloudfree_de.qm" in names, "the German translation is missing from the zip"
+    assert f"{PLUGIN}/batch/__main__.py" in names, "the batch runner is missing from the zip"
 
     dev_only = ("tests/", "benchmarks/", "scripts/", "docs/", ".ci/", ".dev/", ".venv", "build/", "dist/")
     dev_files = ("Makefile", "pytest.ini", "pb_tool.cfg", "requirements.txt", "requirements-dev.txt",

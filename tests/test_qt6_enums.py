@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = ["plugin.py", "__init__.py", "ui", "processing_provider", "core", "models"]
+SHIPPED = ["plugin.py", "__init__.py", "batch", "ui", "processing_provider", "core", "models"]
 # Qt.Member or QClass.Member where Member is not itself an enum type followed by a member
 UNQUALIFIED = re.compile(r"\b(Qt|Q(?!gs)[A-Z][A-Za-z]+)\.([A-Z][A-Za-z0-9_]*)\b(?!\.[A-Z])(?!\s*\()")
 

@@ -1,0 +1,239 @@
+"""The algorithms the batch runner tiles: their parameters (the Processing algorithms' names and
+values, as ``qgis_process`` takes them), the overlap a tile needs so that its core equals the
+single-process result, and the core call that computes one tile.
+
+Parameters arrive as ``{NAME: [text, ...]}`` (a name repeated gives a list). Names an algorithm
+does not know, and settings whose result would depend on the tiling (a choice made over the whole
+region), are refused with a message rather than computed differently.
+"""
+
+import os
+
+from ..core.errors import InputError
+from .tiling import aligned
+
+#: Processing enum values (index or name) -> core names.
+MOSAIC_FALLBACKS = ("nodata", "constant", "least_cloudy")
+GAPFILL_METHODS = ("rbf", "linear")
+NEVER_CLEAR = ("local", "nodata")
+HARMONIZE = ("auto", "on", "off")
+
+
+class Parameters:
+    """Typed access to ``NAME=value`` parameters, remembering which names were used."""
+
+    def __init__(self, values, algorithm):
+        self.values = {k.upper(): list(v) for k, v in values.items()}
+        self.algorithm = algorithm
+        self.used = set()
+
+    def _get(self, name):
+        self.used.add(name)
+        return self.values.get(name, [])
+
+    def text(self, name, default=None, required=False):
+        items = self._get(name)
+        if not items:
+            if required:
+                raise InputError(f"{self.algorithm}: {name} is required (give {name}=...).")
+            return default
+        if len(items) > 1:
+            raise InputError(f"{self.algorithm}: {name} was given {len(items)} times; it takes one value.")
+        return items[0]
+
+    def paths(self, name, required=False):
+        items = [p for v in self._get(name) for p in v.split(";") if p]
+        if required and not items:
+            raise InputError(f"{self.algorithm}: {name} is required (repeat {name}=file for each layer).")
+        for path in items:
+            if not os.path.exists(path):
+                raise InputError(f"{self.algorithm}: {name}: {path} does not exist.")
+        return [os.path.abspath(p) for p in items]
+
+    def number(self, name, default, kind=float):
+        value = self.text(name)
+        if value is None:
+            return default
+        try:
+            return kind(value)
+        except ValueError:
+            raise InputError(f"{self.algorithm}: {name}={value!r} is not a number.") from None
+
+    def boolean(self, name, default):
+        value = self.text(name)
+        if value is None:
+            return default
+        if value.lower() in ("1", "true", "yes"):
+            return True
+        if value.lower() in ("0", "false", "no"):
+            return False
+        raise InputError(f"{self.algorithm}: {name}={value!r} is not a boolean (true/false or 1/0).")
+
+    def choice(self, name, options, default):
+        """An enum as qgis_process takes it: the index, or here also the option's name."""
+        value = self.text(name)
+        if value is None:
+            return default
+        if value.isdigit() and int(value) < len(options):
+            return options[int(value)]
+        if value.lower() in options:
+            return value.lower()
+        raise InputError(f"{self.algorithm}: {name}={value!r}: use one of "
+                         + ", ".join(f"{i} ({o})" for i, o in enumerate(options)) + ".")
+
+    def check_all_used(self):
+        unknown = sorted(set(self.values) - self.used)
+        if unknown:
+            raise InputError(f"{self.algorithm}: unknown or unsupported parameter(s) in batch runs: "
+                             f"{', '.join(unknown)}.")
+
+
+def extent_of(params):
+    """EXTENT as qgis_process writes it: 'xmin,xmax,ymin,ymax' (optionally ' [EPSG:n]'):
+    (left, bottom, right, top) and the CRS text or None."""
+    text = params.text("EXTENT")
+    if not text:
+        return None, None
+    crs = None
+    if "[" in text:
+        text, _, rest = text.partition("[")
+        crs = rest.rstrip("] ").strip() or None
+    try:
+        xmin, xmax, ymin, ymax = (float(v) for v in text.split(","))
+    except ValueError:
+        raise InputError(f"EXTENT={text!r}: write xmin,xmax,ymin,ymax [EPSG:n].") from None
+    return (xmin, ymin, xmax, ymax), crs
+
+
+class MosaicJob:
+    name = "mosaic"
+    alignment = 1
+
+    def __init__(self, values):
+        p = Parameters(values, self.name)
+        self.s2 = p.paths("S2_LAYERS", required=True)
+        self.masks = p.paths("MASK_LAYERS")
+        if len(self.masks) != len(self.s2):
+            raise InputError(f"mosaic: batch runs need MASK_LAYERS, one per S2 layer ({len(self.masks)} masks for "
+                             f"{len(self.s2)} layers): make them first with `batch cloudmask`.")
+        self.fallback = p.choice("FALLBACK", MOSAIC_FALLBACKS, "nodata")
+        if self.fallback == "least_cloudy":
+            raise InputError("mosaic: FALLBACK least_cloudy chooses one date over the whole region, which tiles "
+                             "cannot reproduce: use nodata (0) or constant (1) in batch runs.")
+        self.harmonize = p.choice("HARMONIZE", HARMONIZE, "auto")
+        self.memory_mb = p.number("MEMORY_MB", 512, int)
+        self.outputs = {"OUTPUT": os.path.abspath(p.text("OUTPUT", required=True))}
+        count = p.text("OUTPUT_COUNT")
+        if count:
+            self.outputs["OUTPUT_COUNT"] = os.path.abspath(count)
+        self.extent, self.extent_crs = extent_of(p)
+        p.check_all_used()
+        self.reference = self.s2[0]
+        self.overlap = 0  # a pixel's mean uses that pixel only
+
+    def run_tile(self, bounds, folder):
+        from ..core.mosaic import mosaic
+        from ..core.reporting import SilentReporter
+
+        files = {key: os.path.join(folder, f"{key.lower()}.tif") for key in self.outputs}
+        mosaic(self.s2, self.masks, files["OUTPUT"], files.get("OUTPUT_COUNT"), extent=bounds, fallback=self.fallback,
+               memory_mb=self.memory_mb, threads=1, reporter=SilentReporter(), harmonize=self.harmonize)
+        return files
+
+
+class CloudMaskJob:
+    name = "cloudmask"
+    alignment = 1
+
+    def __init__(self, values):
+        p = Parameters(values, self.name)
+        self.input = p.paths("INPUT", required=True)
+        if len(self.input) != 1:
+            raise InputError("cloudmask: INPUT takes one raster.")
+        self.reference = self.input[0]
+        method = p.text("METHOD")
+        if method not in (None, "0", "s2cloudless"):
+            raise InputError("cloudmask: batch runs compute s2cloudless masks (METHOD 0); the other methods "
+                             "are not tiled yet.")
+        self.threshold = p.number("THRESHOLD", 0.4)
+        self.average_over = p.number("AVERAGE_OVER", 4, int)
+        self.dilation_size = p.number("DILATION_SIZE", 2, int)
+        self.harmonize = p.choice("HARMONIZE", HARMONIZE, "auto")
+        self.clip = p.boolean("CLIP_REFLECTANCE", True)
+        self.memory_mb = p.number("MEMORY_MB", 512, int)
+        self.outputs = {"OUTPUT_MASK": os.path.abspath(p.text("OUTPUT_MASK", required=True))}
+        probability = p.text("OUTPUT_PROBABILITY")
+        if probability:
+            self.outputs["OUTPUT_PROBABILITY"] = os.path.abspath(probability)
+        self.extent, self.extent_crs = extent_of(p)
+        p.check_all_used()
+        from ..core.cloudmask import overlap_for
+
+        self.overlap = overlap_for(self.average_over, self.dilation_size)
+
+    def run_tile(self, bounds, folder):
+        from ..core.cloudmask import compute_cloud_mask
+        from ..core.reporting import SilentReporter
+
+        files = {key: os.path.join(folder, f"{key.lower()}.tif") for key in self.outputs}
+        compute_cloud_mask(self.reference, files["OUTPUT_MASK"], files.get("OUTPUT_PROBABILITY"),
+                           threshold=self.threshold, average_over=self.average_over,
+                           dilation_size=self.dilation_size, extent_bounds=bounds, harmonize=self.harmonize,
+                           memory_mb=self.memory_mb, reporter=SilentReporter(), threads=1,
+                           clip_reflectance=self.clip)
+        return files
+
+
+class GapfillJob:
+    name = "gapfill"
+
+    def __init__(self, values):
+        from ..core import gapfill as gf
+        from ..core.gapfill_files import OUTPUT_SUFFIX, reach
+
+        p = Parameters(values, self.name)
+        self.s2 = p.paths("S2_LAYERS", required=True)
+        self.masks = p.paths("MASK_LAYERS")
+        if len(self.masks) != len(self.s2):
+            raise InputError(f"gapfill: batch runs need MASK_LAYERS, one per S2 layer ({len(self.masks)} masks for "
+                             f"{len(self.s2)} layers): make them first with `batch cloudmask`.")
+        self.method = p.choice("METHOD", GAPFILL_METHODS, "rbf")
+        sigmas = p.text("SIGMAS")
+        self.sigmas = tuple(float(s) for s in sigmas.split(",")) if sigmas else gf.DEFAULT_SIGMAS
+        self.screen = p.boolean("SCREEN", True)
+        self.regression = p.boolean("REGRESSION", True)
+        self.never_clear = p.choice("NEVER_CLEAR", NEVER_CLEAR, "local")
+        self.harmonize = p.choice("HARMONIZE", HARMONIZE, "auto")
+        self.memory_mb = p.number("MEMORY_MB", 512, int)
+        folder = os.path.abspath(p.text("OUTPUT_FOLDER", required=True))
+        stems = [os.path.splitext(os.path.basename(s))[0] for s in self.s2]
+        if len(set(stems)) != len(stems):
+            raise InputError("gapfill: batch runs need S2 layers with different file names.")
+        self.outputs = {f"{stem}{OUTPUT_SUFFIX}": os.path.join(folder, f"{stem}{OUTPUT_SUFFIX}.tif")
+                        for stem in stems}
+        self.extent, self.extent_crs = extent_of(p)
+        p.check_all_used()
+        self.reference = self.s2[0]
+        # the regression's cells form a lattice anchored at the grid's origin: tiles start on it
+        from ..core.date_regression import DEFAULT_CELL
+
+        self.alignment = DEFAULT_CELL if self.regression else 1
+        self.overlap = aligned(reach(self.never_clear == "local", self.regression), self.alignment)
+
+    def run_tile(self, bounds, folder):
+        from ..core.gapfill_files import gapfill
+        from ..core.reporting import SilentReporter
+
+        gapfill(self.s2, self.masks, folder, extent=bounds, method=self.method, sigmas=self.sigmas,
+                screen=self.screen, never_clear=self.never_clear, estimate=False, regression=self.regression,
+                memory_mb=self.memory_mb, threads=1, reporter=SilentReporter(), harmonize=self.harmonize)
+        return {key: os.path.join(folder, os.path.basename(path)) for key, path in self.outputs.items()}
+
+
+JOBS = {job.name: job for job in (MosaicJob, CloudMaskJob, GapfillJob)}
+
+
+def make_job(algorithm, values):
+    if algorithm not in JOBS:
+        raise InputError(f"Unknown batch algorithm {algorithm!r}: use one of {', '.join(JOBS)}.")
+    return JOBS[algorithm](values)

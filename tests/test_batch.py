@@ -1,0 +1,153 @@
+"""The Dask batch runner on a LocalCluster of 2 worker processes: mosaic, cloud mask and gap
+filling over a generated series split into 9 tiles equal the single-process results bit for bit;
+a rerun skips the finished tiles; a killed worker loses nothing; wrong parameters are refused."""
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+
+distributed = pytest.importorskip("distributed")
+
+from s2cloudfree.batch.jobs import make_job  # noqa: E402
+from s2cloudfree.batch.runner import run  # noqa: E402
+from s2cloudfree.core.errors import InputError  # noqa: E402
+from s2cloudfree.core.reporting import SilentReporter  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+TILE = 48   # 9 tiles over the 128 px sample
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    from s2cloudfree.core.sample import generate_sample_series
+
+    return generate_sample_series(str(tmp_path_factory.mktemp("sample")), n_dates=6, size=128, seed=5,
+                                  truth=False, s1=False)
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+def read(path):
+    with rasterio.open(path) as ds:
+        return ds.read(), ds.profile
+
+
+def values_of(**items):
+    return {k: (v if isinstance(v, list) else [str(v)]) for k, v in items.items()}
+
+
+def assert_same_raster(made, reference):
+    a, pa = read(made)
+    b, pb = read(reference)
+    assert a.dtype == b.dtype and a.shape == b.shape
+    assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+    assert pa["transform"] == pb["transform"] and pa["crs"] == pb["crs"] and pa["nodata"] == pb["nodata"]
+
+
+def test_mosaic_and_cloud_mask_in_tiles_equal_one_process(sample, client, tmp_path):
+    from s2cloudfree.core.cloudmask import compute_cloud_mask
+    from s2cloudfree.core.mosaic import mosaic
+
+    values = values_of(S2_LAYERS=sample.s2, MASK_LAYERS=sample.masks, OUTPUT=str(tmp_path / "mosaic.tif"),
+                       OUTPUT_COUNT=str(tmp_path / "count.tif"))
+    result = run(make_job("mosaic", values), values, TILE, client=client, log=lambda m: None)
+    assert result["tiles"] == 9 and result["computed"] == 9 and not result["failed"]
+    mosaic(sample.s2, sample.masks, str(tmp_path / "ref.tif"), str(tmp_path / "ref_count.tif"),
+           reporter=SilentReporter(), threads=1)
+    assert_same_raster(tmp_path / "mosaic.tif", tmp_path / "ref.tif")
+    assert_same_raster(tmp_path / "count.tif", tmp_path / "ref_count.tif")
+    with rasterio.open(tmp_path / "mosaic.tif") as ds:  # a Cloud-Optimised GeoTIFF
+        assert ds.profile.get("tiled") and ds.tags(ns="IMAGE_STRUCTURE").get("LAYOUT") == "COG"
+    # the rerun finds every tile finished and only assembles
+    again = run(make_job("mosaic", values), values, TILE, client=client, log=lambda m: None)
+    assert again["skipped"] == 9 and again["computed"] == 0
+    assert_same_raster(tmp_path / "mosaic.tif", tmp_path / "ref.tif")
+
+    cloudy = sample.s2[int(np.argmax([read(m)[0].mean() for m in sample.masks]))]
+    values = values_of(INPUT=cloudy, OUTPUT_MASK=str(tmp_path / "mask.tif"))
+    result = run(make_job("cloudmask", values), values, TILE, client=client, log=lambda m: None, vrt=False)
+    compute_cloud_mask(cloudy, str(tmp_path / "ref_mask.tif"), reporter=SilentReporter(), threads=1)
+    assert_same_raster(tmp_path / "mask.tif", tmp_path / "ref_mask.tif")
+    assert 0 < (read(tmp_path / "mask.tif")[0] == 1).mean() < 1
+
+
+def test_gapfill_in_tiles_equals_one_process_and_a_vrt(sample, client, tmp_path):
+    from s2cloudfree.core.gapfill_files import gapfill
+    from s2cloudfree.core.sample import generate_sample_series
+
+    # the gap filler's reach is 86 px: a 320 px scene in 128 px tiles, so that tiles see less than all of it
+    big = generate_sample_series(str(tmp_path / "big"), n_dates=5, size=320, seed=9, truth=False, s1=False,
+                                 fast=True)
+    values = values_of(S2_LAYERS=big.s2, MASK_LAYERS=big.masks, OUTPUT_FOLDER=str(tmp_path / "filled"))
+    job = make_job("gapfill", values)
+    assert job.overlap == 96 and job.alignment == 16  # the reach (86 px) on the regression's 16 px lattice
+    result = run(job, values, 128, client=client, log=lambda m: None)
+    assert result["tiles"] == 9 and not result["failed"]
+    gapfill(big.s2, big.masks, str(tmp_path / "ref"), reporter=SilentReporter(), threads=1, estimate=False)
+    for s2 in big.s2:
+        name = Path(s2).stem + "_gapfilled.tif"
+        assert_same_raster(tmp_path / "filled" / name, tmp_path / "ref" / name)
+    # on request, a VRT over the tiles' cores instead of a COG: the same pixels
+    values = values_of(S2_LAYERS=sample.s2, MASK_LAYERS=sample.masks, OUTPUT=str(tmp_path / "m.tif"))
+    run(make_job("mosaic", values), values, TILE, client=client, log=lambda m: None, vrt=True)
+    from s2cloudfree.core.mosaic import mosaic
+
+    mosaic(sample.s2, sample.masks, str(tmp_path / "m_ref.tif"), reporter=SilentReporter(), threads=1)
+    assert np.array_equal(read(tmp_path / "m.vrt")[0], read(tmp_path / "m_ref.tif")[0])
+
+
+def test_a_killed_worker_loses_no_tile(sample, tmp_path):
+    from s2cloudfree.core.cloudmask import compute_cloud_mask
+
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
+    killed = []
+
+    def kill_one(_tile, c):
+        if not killed:
+            pids = c.run(os.getpid)
+            address, pid = sorted(pids.items())[0]
+            os.kill(pid, signal.SIGKILL)
+            killed.append(address)
+
+    try:
+        with distributed.Client(cluster) as c:
+            values = values_of(INPUT=sample.s2[0], OUTPUT_MASK=str(tmp_path / "mask.tif"))
+            result = run(make_job("cloudmask", values), values, 32, client=c, log=lambda m: None, on_tile=kill_one)
+    finally:
+        cluster.close()
+    assert killed and result["tiles"] == 16 and result["computed"] == 16 and not result["failed"]
+    compute_cloud_mask(sample.s2[0], str(tmp_path / "ref.tif"), reporter=SilentReporter(), threads=1)
+    assert_same_raster(tmp_path / "mask.tif", tmp_path / "ref.tif")
+    work = tmp_path / "mask.tif.s2cf-batch"
+    assert sorted(p.name for p in work.iterdir() if p.is_dir()) == [f"r{r:03d}_c{c:03d}" for r in range(4)
+                                                                     for c in range(4)]
+
+
+def test_wrong_parameters_are_refused(sample, tmp_path):
+    with pytest.raises(InputError, match="MASK_LAYERS, one per S2 layer"):
+        make_job("mosaic", values_of(S2_LAYERS=sample.s2, OUTPUT=str(tmp_path / "m.tif")))
+    with pytest.raises(InputError, match="least_cloudy chooses one date over the whole region"):
+        make_job("mosaic", values_of(S2_LAYERS=sample.s2, MASK_LAYERS=sample.masks, FALLBACK="2",
+                                     OUTPUT=str(tmp_path / "m.tif")))
+    with pytest.raises(InputError, match="unknown or unsupported parameter.*TILE_SIZE"):
+        make_job("mosaic", values_of(S2_LAYERS=sample.s2, MASK_LAYERS=sample.masks, TILE_SIZE="5",
+                                     OUTPUT=str(tmp_path / "m.tif")))
+    with pytest.raises(InputError, match="does not exist"):
+        make_job("cloudmask", values_of(INPUT=str(tmp_path / "nope.tif"), OUTPUT_MASK=str(tmp_path / "x.tif")))
+    # the command line says what is wrong and exits 2
+    env = dict(os.environ, PYTHONPATH=str(ROOT / ".dev" / "plugins"))
+    done = subprocess.run([sys.executable, "-m", "s2cloudfree.batch", "mosaic", f"S2_LAYERS={sample.s2[0]}",
+                           f"OUTPUT={tmp_path / 'm.tif'}"], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 2 and "MASK_LAYERS" in done.stderr
