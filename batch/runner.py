@@ -171,40 +171,31 @@ def run(job, values, tile_size=1024, client=None, scheduler=None, workers=None, 
 
 
 def assemble_cog(grid, parts, path):
-    """One Cloud-Optimised GeoTIFF on ``grid`` from the tiles' cores (temporary file, then renamed)."""
-    import rasterio
+    """One Cloud-Optimised GeoTIFF on ``grid`` from the tiles' cores: a VRT over them is copied
+    into a COG in one pass (temporary file, then renamed)."""
     from rasterio.shutil import copy as rio_copy
-    from rasterio.windows import Window as RioWindow
 
-    from ..core.raster_writer import GeoTiffWriter
-
-    with rasterio.open(parts[0][1]) as first:
-        count, dtype, nodata = first.count, first.dtypes[0], first.nodata
-        descriptions, tags = first.descriptions, first.tags()
-    staging = path + ".assembling.tif"
-    with GeoTiffWriter(staging, grid, count, dtype, nodata=nodata, descriptions=descriptions, tags=tags) as out:
-        for tile, tile_path in parts:
-            inner = tile.core_in_read
-            with rasterio.open(tile_path) as src:
-                data = src.read(window=RioWindow(inner.col_off, inner.row_off, inner.width, inner.height))
-            out.write(data, tile.core)
     folder, base = os.path.split(os.path.abspath(path))
+    vrt = os.path.join(folder, f".{base}.tiles.vrt")
     partial = os.path.join(folder, f".{base}.partial.tif")
     try:
-        rio_copy(staging, partial, driver="COG", COMPRESS="DEFLATE", BIGTIFF="IF_SAFER")
+        write_vrt(grid, parts, vrt)
+        rio_copy(vrt, partial, driver="COG", COMPRESS="DEFLATE", BIGTIFF="IF_SAFER", NUM_THREADS="ALL_CPUS")
         os.replace(partial, path)
     finally:
-        for leftover in (staging, partial):
+        for leftover in (vrt, partial):
             if os.path.exists(leftover):
                 os.remove(leftover)
 
 
 def write_vrt(grid, parts, path):
-    """A VRT on ``grid`` whose sources are the tiles' cores (the tile files stay where they are)."""
+    """A VRT on ``grid`` whose sources are the tiles' cores (the tile files stay where they are),
+    with the tiles' band descriptions and metadata."""
     import rasterio
 
     with rasterio.open(parts[0][1]) as first:
         count, dtype, nodata = first.count, first.dtypes[0], first.nodata
+        descriptions, tags = first.descriptions, first.tags()
     gdal_type = {"uint8": "Byte", "uint16": "UInt16", "int16": "Int16", "uint32": "UInt32", "int32": "Int32",
                  "float32": "Float32", "float64": "Float64"}[dtype]
     t = grid.transform
@@ -212,8 +203,14 @@ def write_vrt(grid, parts, path):
     if grid.crs is not None:
         lines.append(f"  <SRS>{_xml(grid.crs.to_wkt())}</SRS>")
     lines.append(f"  <GeoTransform>{t.c!r}, {t.a!r}, {t.b!r}, {t.f!r}, {t.d!r}, {t.e!r}</GeoTransform>")
+    if tags:
+        lines.append("  <Metadata>")
+        lines += [f'    <MDI key="{_xml(k)}">{_xml(v)}</MDI>' for k, v in tags.items()]
+        lines.append("  </Metadata>")
     for band in range(1, count + 1):
         lines.append(f'  <VRTRasterBand dataType="{gdal_type}" band="{band}">')
+        if descriptions and descriptions[band - 1]:
+            lines.append(f"    <Description>{_xml(descriptions[band - 1])}</Description>")
         if nodata is not None:
             lines.append(f"    <NoDataValue>{nodata!r}</NoDataValue>")
         for tile, tile_path in parts:

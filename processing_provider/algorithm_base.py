@@ -142,7 +142,7 @@ class FeedbackReporter:
         if self.log_panel:
             from qgis.core import Qgis, QgsMessageLog
 
-            QgsMessageLog.logMessage(message, LOG_TAB, Qgis.Warning if warning else Qgis.Info, False)
+            QgsMessageLog.logMessage(message, LOG_TAB, Qgis.MessageLevel.Warning if warning else Qgis.MessageLevel.Info, False)
 
     def info(self, message):
         self.feedback.pushInfo(message)
@@ -218,15 +218,15 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
     # -- parameters shared by several algorithms ---------------------------------
     def add_advanced_parameter(self, parameter):
         """Add ``parameter`` flagged advanced (shown under 'Advanced parameters')."""
-        parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
         self.addParameter(parameter)
 
     def add_series_parameters(self, masks_optional):
         self.addParameter(QgsProcessingParameterMultipleLayers(
-            S2_LAYERS, "Sentinel-2 layers (the time series)", QgsProcessing.TypeRaster))
+            S2_LAYERS, "Sentinel-2 layers (the time series)", QgsProcessing.SourceType.TypeRaster))
         self.addParameter(QgsProcessingParameterMultipleLayers(
             MASK_LAYERS, "Cloud masks (one per Sentinel-2 layer; 0 = clear, anything else = cloud)",
-            QgsProcessing.TypeRaster, optional=masks_optional))
+            QgsProcessing.SourceType.TypeRaster, optional=masks_optional))
         self.addParameter(QgsProcessingParameterExtent(
             EXTENT, "Region of interest (default: the first Sentinel-2 layer)", optional=True))
 
@@ -248,11 +248,11 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
         """THRESHOLD, AVERAGE_OVER and DILATION_SIZE (s2cloudless post-processing)."""
         parameters = (
             QgsProcessingParameterNumber(THRESHOLD, "Cloud probability threshold",
-                                         QgsProcessingParameterNumber.Double, 0.4, minValue=0.0, maxValue=1.0),
+                                         QgsProcessingParameterNumber.Type.Double, 0.4, minValue=0.0, maxValue=1.0),
             QgsProcessingParameterNumber(AVERAGE_OVER, "Average probability over a disk of radius (px)",
-                                         QgsProcessingParameterNumber.Integer, 4, minValue=0, maxValue=64),
+                                         QgsProcessingParameterNumber.Type.Integer, 4, minValue=0, maxValue=64),
             QgsProcessingParameterNumber(DILATION_SIZE, "Dilate the mask by a disk of radius (px)",
-                                         QgsProcessingParameterNumber.Integer, 2, minValue=0, maxValue=64),
+                                         QgsProcessingParameterNumber.Type.Integer, 2, minValue=0, maxValue=64),
         )
         if advanced:
             # algorithms that compute masks when none are given: which method (the SCL needs its
@@ -322,10 +322,10 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
 
     def add_performance_parameters(self):
         memory = QgsProcessingParameterNumber(
-            MEMORY_MB, "Memory budget for working arrays (MB)", QgsProcessingParameterNumber.Integer,
+            MEMORY_MB, "Memory budget for working arrays (MB)", QgsProcessingParameterNumber.Type.Integer,
             DEFAULT_MEMORY_MB, minValue=32, maxValue=1024 * 1024)
         threads = QgsProcessingParameterNumber(
-            THREADS, "Reading threads", QgsProcessingParameterNumber.Integer, 2, minValue=1, maxValue=64)
+            THREADS, "Reading threads", QgsProcessingParameterNumber.Type.Integer, 2, minValue=1, maxValue=64)
         for parameter in (memory, threads):
             self.add_advanced_parameter(parameter)
 

@@ -98,9 +98,9 @@ class BenchmarkAlgorithm(S2CloudFreeAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.add_series_parameters(masks_optional=True)
         self.addParameter(QgsProcessingParameterMultipleLayers(
-            S1_LAYERS, "Sentinel-1 layers (VV, VH in dB; optional)", QgsProcessing.TypeRaster, optional=True))
+            S1_LAYERS, "Sentinel-1 layers (VV, VH in dB; optional)", QgsProcessing.SourceType.TypeRaster, optional=True))
         self.addParameter(QgsProcessingParameterMultipleLayers(
-            TRUTH_LAYERS, "Cloud-free truth, one per S2 layer (optional)", QgsProcessing.TypeRaster,
+            TRUTH_LAYERS, "Cloud-free truth, one per S2 layer (optional)", QgsProcessing.SourceType.TypeRaster,
             optional=True))
         self.addParameter(QgsProcessingParameterFile(
             MODEL, "seq2point model (checkpoint file .pt, or a registry name; optional)", optional=True,
@@ -115,28 +115,28 @@ class BenchmarkAlgorithm(S2CloudFreeAlgorithm):
             defaultValue=list(range(len(METHOD_OPTIONS)))))
         self.addParameter(QgsProcessingParameterNumber(
             N_INPUTS, "Input dates of the sequence-to-point protocol (n; a MODEL sets its own)",
-            QgsProcessingParameterNumber.Integer, 3, minValue=1, maxValue=100))
+            QgsProcessingParameterNumber.Type.Integer, 3, minValue=1, maxValue=100))
         self.addParameter(QgsProcessingParameterEnum(
             PRESET, "seq2seq schedule", [label for _, label in PRESET_OPTIONS], defaultValue=0))
         advanced = [
             QgsProcessingParameterEnum(INPUT_SELECTION, "Input dates of the sequence-to-point protocol",
                                        [label for _, label in SELECTION_OPTIONS], defaultValue=0),
-            QgsProcessingParameterNumber(PASSES, "seq2seq passes (0 = preset)", QgsProcessingParameterNumber.Integer,
+            QgsProcessingParameterNumber(PASSES, "seq2seq passes (0 = preset)", QgsProcessingParameterNumber.Type.Integer,
                                          0, minValue=0, maxValue=1000),
             QgsProcessingParameterNumber(STEPS, "seq2seq Adam steps per batch and pass (0 = preset)",
-                                         QgsProcessingParameterNumber.Integer, 0, minValue=0, maxValue=100000),
+                                         QgsProcessingParameterNumber.Type.Integer, 0, minValue=0, maxValue=100000),
             QgsProcessingParameterNumber(MAX_DATES, "Dates of the sequence-to-sequence protocol (0 = all)",
-                                         QgsProcessingParameterNumber.Integer, 0, minValue=0, maxValue=1000),
-            QgsProcessingParameterNumber(SEED, "Random seed", QgsProcessingParameterNumber.Integer, 0, minValue=0),
-            QgsProcessingParameterNumber(TILE_SIZE, "seq2seq tile size (pixels)", QgsProcessingParameterNumber.Integer,
+                                         QgsProcessingParameterNumber.Type.Integer, 0, minValue=0, maxValue=1000),
+            QgsProcessingParameterNumber(SEED, "Random seed", QgsProcessingParameterNumber.Type.Integer, 0, minValue=0),
+            QgsProcessingParameterNumber(TILE_SIZE, "seq2seq tile size (pixels)", QgsProcessingParameterNumber.Type.Integer,
                                          256, minValue=16, maxValue=4096),
             QgsProcessingParameterNumber(MAX_DAYS, "Largest S2-S1 date gap for pairing (days)",
-                                         QgsProcessingParameterNumber.Integer, 14, minValue=0, maxValue=366),
-            QgsProcessingParameterNumber(MEMORY_MB, "Memory budget (MB)", QgsProcessingParameterNumber.Integer,
+                                         QgsProcessingParameterNumber.Type.Integer, 14, minValue=0, maxValue=366),
+            QgsProcessingParameterNumber(MEMORY_MB, "Memory budget (MB)", QgsProcessingParameterNumber.Type.Integer,
                                          DEFAULT_MEMORY_MB, minValue=32, maxValue=1024 * 1024),
         ]
         for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(parameter)
         self.add_cloudmask_parameters(advanced=True)
         self.addParameter(QgsProcessingParameterFolderDestination(OUTPUT_FOLDER, "Report folder"))

@@ -104,7 +104,7 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
                                        [t for _, t in CSMASK_RESOLUTIONS], defaultValue=0),
         ]
         for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(parameter)
         self.add_device_parameter(advanced=True)
         self.add_performance_parameters()

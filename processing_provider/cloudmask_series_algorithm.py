@@ -42,10 +42,10 @@ class CloudMaskSeriesAlgorithm(S2CloudFreeAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.addParameter(QgsProcessingParameterMultipleLayers(
-            S2_LAYERS, "Sentinel-2 L1C layers (the time series)", QgsProcessing.TypeRaster))
+            S2_LAYERS, "Sentinel-2 L1C layers (the time series)", QgsProcessing.SourceType.TypeRaster))
         self.add_mask_method_parameters()
         self.addParameter(QgsProcessingParameterMultipleLayers(
-            SCL_LAYERS, "Sen2Cor scene classifications (SCL), one per Sentinel-2 layer", QgsProcessing.TypeRaster,
+            SCL_LAYERS, "Sen2Cor scene classifications (SCL), one per Sentinel-2 layer", QgsProcessing.SourceType.TypeRaster,
             optional=True))
         self.add_cloudmask_parameters(advanced=False)
         self.addParameter(QgsProcessingParameterExtent(

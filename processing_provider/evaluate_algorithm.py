@@ -74,11 +74,11 @@ class EvaluateAlgorithm(S2CloudFreeAlgorithm):
         advanced = [
             QgsProcessingParameterEnum(SCALE, "Value scale", [label for _, label in SCALE_OPTIONS],
                                        defaultValue=0),
-            QgsProcessingParameterNumber(MEMORY_MB, "Memory budget (MB)", QgsProcessingParameterNumber.Integer,
+            QgsProcessingParameterNumber(MEMORY_MB, "Memory budget (MB)", QgsProcessingParameterNumber.Type.Integer,
                                          DEFAULT_MEMORY_MB, minValue=1, maxValue=1024 * 1024),
         ]
         for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(parameter)
         self.addParameter(QgsProcessingParameterFileDestination(
             OUTPUT_REPORT, "Report (.json or .html)", fileFilter="HTML files (*.html);;JSON files (*.json)",

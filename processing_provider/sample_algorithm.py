@@ -32,12 +32,12 @@ class SampleAlgorithm(S2CloudFreeAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.addParameter(QgsProcessingParameterNumber(
-            DATES, "Number of dates", QgsProcessingParameterNumber.Integer, 24, minValue=2, maxValue=60))
+            DATES, "Number of dates", QgsProcessingParameterNumber.Type.Integer, 24, minValue=2, maxValue=60))
         self.addParameter(QgsProcessingParameterNumber(
-            SIZE, "Size (pixels per side)", QgsProcessingParameterNumber.Integer, 256,
+            SIZE, "Size (pixels per side)", QgsProcessingParameterNumber.Type.Integer, 256,
             minValue=32, maxValue=8192))
         self.addParameter(QgsProcessingParameterNumber(
-            SEED, "Random seed", QgsProcessingParameterNumber.Integer, 0, minValue=0))
+            SEED, "Random seed", QgsProcessingParameterNumber.Type.Integer, 0, minValue=0))
         self.addParameter(QgsProcessingParameterFolderDestination(OUTPUT_FOLDER, "Output folder"))
         self.addOutput(QgsProcessingOutputMultipleLayers("S2_LAYERS", "Sentinel-2 layers"))
         self.addOutput(QgsProcessingOutputMultipleLayers("MASK_LAYERS", "True cloud masks"))

@@ -77,7 +77,7 @@ class Seq2PointAlgorithm(S2CloudFreeAlgorithm):
         self.add_series_parameters(masks_optional=True)
         self.addParameter(QgsProcessingParameterMultipleLayers(
             S1_LAYERS, "Sentinel-1 layers (VV, VH in dB; paired by nearest date)",
-            QgsProcessing.TypeRaster, optional=True))
+            QgsProcessing.SourceType.TypeRaster, optional=True))
         # a file input with a browse button; a registry name can be typed in its text field
         self.addParameter(QgsProcessingParameterFile(
             MODEL, "Model (checkpoint file .pt, or a registry name)", fileFilter=MODEL_FILE_FILTER))
@@ -89,24 +89,24 @@ class Seq2PointAlgorithm(S2CloudFreeAlgorithm):
             QgsProcessingParameterEnum(SELECTION, "Dates used when more than n are given",
                                        [label for _, label in SELECTION_OPTIONS], defaultValue=2),
             QgsProcessingParameterNumber(MAX_DAYS, "Largest S1-S2 date gap (days)",
-                                         QgsProcessingParameterNumber.Integer, 14, minValue=0,
+                                         QgsProcessingParameterNumber.Type.Integer, 14, minValue=0,
                                          maxValue=366),
             QgsProcessingParameterNumber(TILE_SIZE, "Tile size (pixels; 0 = from the memory budget)",
-                                         QgsProcessingParameterNumber.Integer, 0, minValue=0,
+                                         QgsProcessingParameterNumber.Type.Integer, 0, minValue=0,
                                          maxValue=8192),
             QgsProcessingParameterNumber(OVERLAP, "Tile overlap (pixels)",
-                                         QgsProcessingParameterNumber.Integer, 64, minValue=0,
+                                         QgsProcessingParameterNumber.Type.Integer, 64, minValue=0,
                                          maxValue=1024),
             QgsProcessingParameterEnum(PRECISION, "Precision on CUDA", list(PRECISION_OPTIONS),
                                        defaultValue=0),
             QgsProcessingParameterNumber(MEMORY_MB, "Memory budget for the network (MB; 0 = automatic)",
-                                         QgsProcessingParameterNumber.Integer, 0, minValue=0,
+                                         QgsProcessingParameterNumber.Type.Integer, 0, minValue=0,
                                          maxValue=1024 * 1024),
-            QgsProcessingParameterNumber(THREADS, "CPU threads", QgsProcessingParameterNumber.Integer,
+            QgsProcessingParameterNumber(THREADS, "CPU threads", QgsProcessingParameterNumber.Type.Integer,
                                          2, minValue=1, maxValue=256),
         ]
         for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(parameter)
         self.add_harmonize_parameter()
         self.addParameter(QgsProcessingParameterRasterDestination(OUTPUT, "Cloud-free image"))

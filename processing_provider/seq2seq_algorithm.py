@@ -86,38 +86,38 @@ class Seq2SeqAlgorithm(S2CloudFreeAlgorithm):
         self.add_series_parameters(masks_optional=True)
         self.addParameter(QgsProcessingParameterMultipleLayers(
             S1_LAYERS, "Sentinel-1 layers (VV, VH in dB; optional: noise input when absent)",
-            QgsProcessing.TypeRaster, optional=True))
+            QgsProcessing.SourceType.TypeRaster, optional=True))
         self.addParameter(QgsProcessingParameterString(
             DEVICE, "Device (auto, cpu, cuda, cuda:N, mps)", defaultValue="auto"))
         self.addParameter(QgsProcessingParameterNumber(
-            SEED, "Random seed", QgsProcessingParameterNumber.Integer, 0, minValue=0))
+            SEED, "Random seed", QgsProcessingParameterNumber.Type.Integer, 0, minValue=0))
         self.addParameter(QgsProcessingParameterEnum(
             PRESET, "Schedule", [label for _, label in PRESET_OPTIONS], defaultValue=0))
         advanced = [
             QgsProcessingParameterNumber(PASSES, "Passes over the series (0 = preset)",
-                                         QgsProcessingParameterNumber.Integer, 0, minValue=0, maxValue=1000),
+                                         QgsProcessingParameterNumber.Type.Integer, 0, minValue=0, maxValue=1000),
             QgsProcessingParameterNumber(STEPS, "Adam steps per batch and pass (0 = preset)",
-                                         QgsProcessingParameterNumber.Integer, 0, minValue=0, maxValue=100000),
+                                         QgsProcessingParameterNumber.Type.Integer, 0, minValue=0, maxValue=100000),
             QgsProcessingParameterNumber(LEARNING_RATE, "Learning rate (0 = preset)",
-                                         QgsProcessingParameterNumber.Double, 0.0, minValue=0.0, maxValue=1.0),
+                                         QgsProcessingParameterNumber.Type.Double, 0.0, minValue=0.0, maxValue=1.0),
             QgsProcessingParameterNumber(BATCH_DATES, "Temporally adjacent dates per batch (0 = preset)",
-                                         QgsProcessingParameterNumber.Integer, 0, minValue=0, maxValue=1000),
+                                         QgsProcessingParameterNumber.Type.Integer, 0, minValue=0, maxValue=1000),
             QgsProcessingParameterNumber(TILE_SIZE, "Tile size (pixels)",
-                                         QgsProcessingParameterNumber.Integer, 256, minValue=16, maxValue=4096),
+                                         QgsProcessingParameterNumber.Type.Integer, 256, minValue=16, maxValue=4096),
             QgsProcessingParameterNumber(TILE_OVERLAP, "Tile overlap (pixels)",
-                                         QgsProcessingParameterNumber.Integer, 32, minValue=0, maxValue=2048),
+                                         QgsProcessingParameterNumber.Type.Integer, 32, minValue=0, maxValue=2048),
             QgsProcessingParameterNumber(MAX_DAYS, "Largest S2-S1 date gap for pairing (days)",
-                                         QgsProcessingParameterNumber.Integer, 14, minValue=0, maxValue=366),
+                                         QgsProcessingParameterNumber.Type.Integer, 14, minValue=0, maxValue=366),
             QgsProcessingParameterBoolean(RAW_OUTPUT, "Raw network output (do not keep observed clear pixels)",
                                           defaultValue=False),
             QgsProcessingParameterNumber(MEMORY_MB, "Memory budget for the blended predictions (MB)",
-                                         QgsProcessingParameterNumber.Integer, 512, minValue=32,
+                                         QgsProcessingParameterNumber.Type.Integer, 512, minValue=32,
                                          maxValue=1024 * 1024),
             QgsProcessingParameterNumber(CPU_THREADS, "CPU threads for the network (0 = torch's default)",
-                                         QgsProcessingParameterNumber.Integer, 0, minValue=0, maxValue=256),
+                                         QgsProcessingParameterNumber.Type.Integer, 0, minValue=0, maxValue=256),
         ]
         for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(parameter)
         self.add_cloudmask_parameters(advanced=True)
         self.add_harmonize_parameter()

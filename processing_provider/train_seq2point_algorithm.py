@@ -89,59 +89,59 @@ class TrainSeq2PointAlgorithm(S2CloudFreeAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.addParameter(QgsProcessingParameterMultipleLayers(
-            S2_LAYERS, "Sentinel-2 layers (your series)", QgsProcessing.TypeRaster, optional=True))
+            S2_LAYERS, "Sentinel-2 layers (your series)", QgsProcessing.SourceType.TypeRaster, optional=True))
         self.addParameter(QgsProcessingParameterMultipleLayers(
-            MASK_LAYERS, "Cloud masks (one per Sentinel-2 layer; 0 = clear)", QgsProcessing.TypeRaster,
+            MASK_LAYERS, "Cloud masks (one per Sentinel-2 layer; 0 = clear)", QgsProcessing.SourceType.TypeRaster,
             optional=True))
         self.addParameter(QgsProcessingParameterMultipleLayers(
-            S1_LAYERS, "Sentinel-1 layers (VV, VH in dB; optional)", QgsProcessing.TypeRaster,
+            S1_LAYERS, "Sentinel-1 layers (VV, VH in dB; optional)", QgsProcessing.SourceType.TypeRaster,
             optional=True))
         self.addParameter(QgsProcessingParameterExtent(
             EXTENT, "Training region (default: the first Sentinel-2 layer)", optional=True))
         self.addParameter(QgsProcessingParameterFile(
             DATASET_FOLDER, "Or: SEN12MS-CR-TS folder (official layout)",
-            behavior=QgsProcessingParameterFile.Folder, optional=True))
+            behavior=QgsProcessingParameterFile.Behavior.Folder, optional=True))
         self.addParameter(QgsProcessingParameterEnum(
             ARCHITECTURE, "Network", list(ARCHITECTURE_LABELS), defaultValue=DEFAULT_ARCHITECTURE))
         self.addParameter(QgsProcessingParameterNumber(
-            N_INPUTS, "Input dates (n)", QgsProcessingParameterNumber.Integer, SERIES_DEFAULTS.get("n_inputs", 3),
+            N_INPUTS, "Input dates (n)", QgsProcessingParameterNumber.Type.Integer, SERIES_DEFAULTS.get("n_inputs", 3),
             minValue=1, maxValue=16))
         self.addParameter(QgsProcessingParameterNumber(
-            STEPS, "Training steps (at most)", QgsProcessingParameterNumber.Integer, SERIES_DEFAULTS["steps"],
+            STEPS, "Training steps (at most)", QgsProcessingParameterNumber.Type.Integer, SERIES_DEFAULTS["steps"],
             minValue=1, maxValue=10_000_000))
         self.addParameter(QgsProcessingParameterNumber(
-            MAX_MINUTES, "Time budget (minutes of training; 0 = no limit)", QgsProcessingParameterNumber.Double,
+            MAX_MINUTES, "Time budget (minutes of training; 0 = no limit)", QgsProcessingParameterNumber.Type.Double,
             SERIES_DEFAULTS["max_minutes"], minValue=0.0))
         self.addParameter(QgsProcessingParameterString(
             DEVICE, "Device (auto, cpu, cuda, cuda:N, mps)", defaultValue="auto"))
         self.addParameter(QgsProcessingParameterNumber(
-            SEED, "Random seed", QgsProcessingParameterNumber.Integer, 0, minValue=0))
+            SEED, "Random seed", QgsProcessingParameterNumber.Type.Integer, 0, minValue=0))
         advanced = [
             QgsProcessingParameterEnum(DATASET_SPLIT, "SEN12MS-CR-TS split", list(SPLITS), defaultValue=0),
             QgsProcessingParameterNumber(PATCH_SIZE, "Patch size (pixels)",
-                                         QgsProcessingParameterNumber.Integer, 128, minValue=8, maxValue=1024),
-            QgsProcessingParameterNumber(BATCH_SIZE, "Batch size", QgsProcessingParameterNumber.Integer, 1,
+                                         QgsProcessingParameterNumber.Type.Integer, 128, minValue=8, maxValue=1024),
+            QgsProcessingParameterNumber(BATCH_SIZE, "Batch size", QgsProcessingParameterNumber.Type.Integer, 1,
                                          minValue=1, maxValue=256),
             QgsProcessingParameterNumber(LEARNING_RATE, "Learning rate (Adam)",
-                                         QgsProcessingParameterNumber.Double, 2e-4, minValue=1e-7, maxValue=1.0),
+                                         QgsProcessingParameterNumber.Type.Double, 2e-4, minValue=1e-7, maxValue=1.0),
             QgsProcessingParameterNumber(VALIDATION_FRACTION, "Share of the rows held out for validation",
-                                         QgsProcessingParameterNumber.Double, 0.1, minValue=0.0, maxValue=0.5),
+                                         QgsProcessingParameterNumber.Type.Double, 0.1, minValue=0.0, maxValue=0.5),
             QgsProcessingParameterNumber(PATIENCE, "Early stopping: validations without improvement (0 = never)",
-                                         QgsProcessingParameterNumber.Integer, SERIES_DEFAULTS["patience"],
+                                         QgsProcessingParameterNumber.Type.Integer, SERIES_DEFAULTS["patience"],
                                          minValue=0),
             QgsProcessingParameterNumber(CHECKPOINT_EVERY, "Save a checkpoint every (steps)",
-                                         QgsProcessingParameterNumber.Integer, 500, minValue=1),
+                                         QgsProcessingParameterNumber.Type.Integer, 500, minValue=1),
             QgsProcessingParameterBoolean(RESUME, "Resume the run saved in the output file", False),
             QgsProcessingParameterFile(INIT_MODEL, "Start from the weights of (checkpoint file .pt, or a "
                                        "registry name)", optional=True, fileFilter=MODEL_FILE_FILTER),
             QgsProcessingParameterNumber(PASTE_PROBABILITY, "Probability of pasting real clouds on a clear input",
-                                         QgsProcessingParameterNumber.Double, 0.5, minValue=0.0, maxValue=1.0),
+                                         QgsProcessingParameterNumber.Type.Double, 0.5, minValue=0.0, maxValue=1.0),
             QgsProcessingParameterBoolean(USE_S1, "Use Sentinel-1 when given", True),
-            QgsProcessingParameterNumber(THREADS, "CPU threads", QgsProcessingParameterNumber.Integer, 2,
+            QgsProcessingParameterNumber(THREADS, "CPU threads", QgsProcessingParameterNumber.Type.Integer, 2,
                                          minValue=1, maxValue=256),
         ]
         for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(parameter)
         self.add_harmonize_parameter()
         self.addParameter(QgsProcessingParameterFileDestination(

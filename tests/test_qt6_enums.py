@@ -1,5 +1,7 @@
 """Qt 6 readiness: the shipped code names Qt enums fully qualified (``Qt.CheckState.Checked``, not
-``Qt.Checked``), the form PyQt6 requires and PyQt5 5.15 accepts; the dock tests run with it."""
+``Qt.Checked``), the form PyQt6 requires and PyQt5 5.15 accepts, and QGIS's enums by their enum type
+too (``QgsProcessing.SourceType.TypeRaster``), which QGIS 3.22 accepts; the dock and algorithm
+tests run with it."""
 
 import re
 from pathlib import Path
@@ -26,9 +28,30 @@ def test_no_unqualified_qt_enum_in_the_shipped_code():
     assert not found, "unqualified Qt enums:\n" + "\n".join(found)
 
 
+# QGIS names with an upper-case member that are not an unscoped enum member: enum classes themselves
+# (QgsMapLayerType.RasterLayer is already scoped), nested classes, constants
+QGIS_NOT_ENUM_MEMBERS = {"QgsMapLayerType", "QgsPalettedRasterRenderer.Class", "QgsProcessing.TEMPORARY_OUTPUT"}
+QGIS_UNQUALIFIED = re.compile(r"\b(Qgs[A-Za-z]+|Qgis)\.([A-Z][A-Za-z0-9_]*)\b(?!\.[A-Z])(?!\s*\()")
+
+
+def test_no_unqualified_qgis_enum_in_the_shipped_code():
+    found = []
+    for path in shipped_files():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            for match in QGIS_UNQUALIFIED.finditer(code):
+                owner, member = match.groups()
+                if owner in QGIS_NOT_ENUM_MEMBERS or f"{owner}.{member}" in QGIS_NOT_ENUM_MEMBERS:
+                    continue
+                found.append(f"{path.relative_to(ROOT)}:{number}: {match.group(0)}")
+    assert not found, "unqualified QGIS enums:\n" + "\n".join(found)
+
+
 def test_the_check_finds_an_unqualified_enum():
     assert UNQUALIFIED.search("item.setFlags(Qt.ItemIsEnabled)")
     assert UNQUALIFIED.search("scroll.setFrameShape(QFrame.NoFrame)")
     assert not UNQUALIFIED.search("item.setFlags(Qt.ItemFlag.ItemIsEnabled)")
     assert not UNQUALIFIED.search("QCoreApplication.translate('a', 'b')")
     assert not UNQUALIFIED.search("QgsProcessing.TypeRaster")
+    assert QGIS_UNQUALIFIED.search("QgsProcessing.TypeRaster")
+    assert not QGIS_UNQUALIFIED.search("QgsProcessing.SourceType.TypeRaster")

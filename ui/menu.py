@@ -62,7 +62,7 @@ class AlgorithmMenu:
 
                 iface.messageBar().pushMessage(
                     "S2 CloudFree", "The Processing plugin is not enabled: enable it in Plugins ▸ Manage and "
-                    "Install Plugins, or run from the S2 CloudFree panel with 'Run in background'.", Qgis.Warning, 10)
+                    "Install Plugins, or run from the S2 CloudFree panel with 'Run in background'.", Qgis.MessageLevel.Warning, 10)
             return False
         processing.execAlgorithmDialog(algorithm_id, {})
         return True

@@ -90,7 +90,7 @@ def apply_true_colour(layer, lower=CUT_LOWER, upper=CUT_UPPER):
         if not high > low:
             high = low + 1
         enhancement = QgsContrastEnhancement(provider.dataType(band))
-        enhancement.setContrastEnhancementAlgorithm(QgsContrastEnhancement.StretchToMinimumMaximum, False)
+        enhancement.setContrastEnhancementAlgorithm(QgsContrastEnhancement.ContrastEnhancementAlgorithm.StretchToMinimumMaximum, False)
         enhancement.setMinimumValue(low)
         enhancement.setMaximumValue(high)
         enhancements.append(enhancement)
@@ -98,11 +98,11 @@ def apply_true_colour(layer, lower=CUT_LOWER, upper=CUT_UPPER):
     renderer.setGreenContrastEnhancement(enhancements[1])
     renderer.setBlueContrastEnhancement(enhancements[2])
     origin = QgsRasterMinMaxOrigin()
-    origin.setLimits(QgsRasterMinMaxOrigin.CumulativeCut)
+    origin.setLimits(QgsRasterMinMaxOrigin.Limits.CumulativeCut)
     origin.setCumulativeCutLower(lower)
     origin.setCumulativeCutUpper(upper)
-    origin.setExtent(QgsRasterMinMaxOrigin.WholeRaster)
-    origin.setStatAccuracy(QgsRasterMinMaxOrigin.Estimated)
+    origin.setExtent(QgsRasterMinMaxOrigin.Extent.WholeRaster)
+    origin.setStatAccuracy(QgsRasterMinMaxOrigin.StatAccuracy.Estimated)
     renderer.setMinMaxOrigin(origin)
     layer.setRenderer(renderer)
     layer.triggerRepaint()
@@ -125,7 +125,7 @@ def apply_mask_style(layer):
 def style_layer(layer):
     """True colour for Sentinel-2 rasters, the mask style for masks; 'true colour', 'mask' or ''."""
     descriptions = band_descriptions(layer)
-    is_byte = layer.bandCount() == 1 and layer.dataProvider().dataType(1) == 1  # Qgis.Byte
+    is_byte = layer.bandCount() == 1 and layer.dataProvider().dataType(1) == 1  # Qgis.DataType.Byte
     kind, _reason = classify(layer.bandCount(), descriptions, is_byte,
                              (os.path.basename(layer.source()), layer.name()), True)
     if kind == S2 and apply_true_colour(layer):

@@ -83,7 +83,7 @@ def roi_from_selection(layer):
     box = layer.boundingBoxOfSelected()
     if box.isNull() or box.isEmpty():
         return None
-    if layer.geometryType() == QgsWkbTypes.PolygonGeometry:
+    if layer.geometryType() == QgsWkbTypes.GeometryType.PolygonGeometry:
         what = "selected polygon" if layer.selectedFeatureCount() == 1 else "selected polygons"
     else:
         what = "selected features"
@@ -118,7 +118,7 @@ def roi_pixels(roi, reference_layer, project=None):
 
 
 def format_pixel_size(value, crs):
-    if crs.isValid() and crs.mapUnits() == QgsUnitTypes.DistanceMeters:
+    if crs.isValid() and crs.mapUnits() == QgsUnitTypes.DistanceUnit.DistanceMeters:
         return f"{value:g} m"
     if crs.isValid() and crs.isGeographic():
         return f"{value:.6g}°"

@@ -49,7 +49,7 @@ class RoiPanel(QWidget):
         row2 = QHBoxLayout()
         self.layer_combo = QgsMapLayerComboBox(self)
         self.layer_combo.setObjectName("roiLayer")
-        self.layer_combo.setFilters(QgsMapLayerProxyModel.RasterLayer | QgsMapLayerProxyModel.VectorLayer)
+        self.layer_combo.setFilters(QgsMapLayerProxyModel.Filter.RasterLayer | QgsMapLayerProxyModel.Filter.VectorLayer)
         self.layer_combo.setAllowEmptyLayer(True)
         self.layer_combo.setToolTip("A layer whose extent (or selected features) gives the ROI.")
         self.layer_button = _button("Layer extent", self)

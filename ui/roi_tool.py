@@ -15,7 +15,7 @@ ROI_FILL = QColor(230, 60, 30, 40)
 
 
 def _rectangle_band(canvas, dashed=False):
-    band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+    band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
     band.setStrokeColor(ROI_STROKE)
     band.setFillColor(ROI_FILL)
     band.setWidth(2)
@@ -58,7 +58,7 @@ class RectangleMapTool(QgsMapTool):
 
     def _clear_band(self):
         if self._band is not None:
-            self._band.reset(QgsWkbTypes.PolygonGeometry)
+            self._band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
             self._canvas.scene().removeItem(self._band)
             self._band = None
 
@@ -144,7 +144,7 @@ class RoiOverlay:
 
     def _remove_band(self):
         if self.band is not None:
-            self.band.reset(QgsWkbTypes.PolygonGeometry)
+            self.band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
             self.canvas.scene().removeItem(self.band)
             self.band = None
 

@@ -54,7 +54,7 @@ class RunPanel(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         self.output_folder = QgsFileWidget(self)
         self.output_folder.setObjectName("outputFolder")
-        self.output_folder.setStorageMode(QgsFileWidget.GetDirectory)
+        self.output_folder.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.output_folder.lineEdit().setPlaceholderText("temporary files")
         self.output_folder.setToolTip("Folder for the outputs of background runs (empty: temporary files).")
         self.model = QgsFileWidget(self)

@@ -88,7 +88,7 @@ def _definitions(algorithm):
 
 
 def _optional(definition):
-    return bool(definition.flags() & QgsProcessingParameterDefinition.FlagOptional)
+    return bool(definition.flags() & QgsProcessingParameterDefinition.Flag.FlagOptional)
 
 
 def _ref(entry, for_dialog):

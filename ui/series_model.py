@@ -207,7 +207,7 @@ def describe_layer(layer, use_rasterio=True):
             tags = None
     date, source = acquisition_date(path, tags)
     provider = layer.dataProvider()
-    is_byte = provider.dataType(1) == Qgis.Byte if layer.bandCount() else False
+    is_byte = provider.dataType(1) == Qgis.DataType.Byte if layer.bandCount() else False
     kind, reason = classify(layer.bandCount(), descriptions, is_byte,
                             (os.path.basename(path), layer.name()), date is not None)
     return SeriesLayer(
