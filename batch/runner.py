@@ -20,6 +20,10 @@ from ..core.errors import InputError
 from .tiling import aligned, plan_tiles, window_bounds
 
 MANIFEST = "manifest.json"
+#: Tags that describe a tile's own pixels (counts, error estimates, coverage): a tile's value would be
+#: wrong for the whole output, so the assembled outputs leave them out.
+TILE_STATISTIC_TAGS = ("S2CF_FILLED_PIXELS", "S2CF_ESTIMATED_RMSE", "S2CF_ESTIMATED_RMSE_RUN",
+                       "S2CF_HELD_OUT_PIXELS", "S2CF_CLOUD_COVERAGE")
 
 
 def sha256_of(path):
@@ -195,7 +199,9 @@ def write_vrt(grid, parts, path):
 
     with rasterio.open(parts[0][1]) as first:
         count, dtype, nodata = first.count, first.dtypes[0], first.nodata
-        descriptions, tags = first.descriptions, first.tags()
+        descriptions = first.descriptions
+        tags = {k: v for k, v in first.tags().items() if k not in TILE_STATISTIC_TAGS}
+    tags["S2CF_BATCH_TILES"] = str(len(parts))
     gdal_type = {"uint8": "Byte", "uint16": "UInt16", "int16": "Int16", "uint32": "UInt32", "int32": "Int32",
                  "float32": "Float32", "float64": "Float64"}[dtype]
     t = grid.transform

@@ -101,6 +101,11 @@ def test_gapfill_in_tiles_equals_one_process_and_a_vrt(sample, client, tmp_path)
     for s2 in big.s2:
         name = Path(s2).stem + "_gapfilled.tif"
         assert_same_raster(tmp_path / "filled" / name, tmp_path / "ref" / name)
+        with rasterio.open(tmp_path / "filled" / name) as made, rasterio.open(tmp_path / "ref" / name) as ref:
+            # a tile's own pixel count is not the output's: left out; the rest of the metadata kept
+            assert "S2CF_FILLED_PIXELS" in ref.tags() and "S2CF_FILLED_PIXELS" not in made.tags()
+            assert made.tags()["S2CF_METHOD"] == ref.tags()["S2CF_METHOD"] == "rbf"
+            assert made.tags()["S2CF_BATCH_TILES"] == "9"
     # on request, a VRT over the tiles' cores instead of a COG: the same pixels
     values = values_of(S2_LAYERS=sample.s2, MASK_LAYERS=sample.masks, OUTPUT=str(tmp_path / "m.tif"))
     run(make_job("mosaic", values), values, TILE, client=client, log=lambda m: None, vrt=True)
