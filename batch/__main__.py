@@ -16,8 +16,8 @@ def parse_values(items):
     values = {}
     for item in items:
         name, eq, value = item.partition("=")
-        if not eq or not name:
-            raise S2CloudFreeError(f"{item!r} is not NAME=value.")
+        if not eq or not name or name.startswith("_"):
+            raise S2CloudFreeError(f"{item!r} is not NAME=value with a parameter name.")
         values.setdefault(name.strip().upper(), []).append(value)
     return values
 

@@ -230,7 +230,88 @@ class GapfillJob:
         return {key: os.path.join(folder, os.path.basename(path)) for key, path in self.outputs.items()}
 
 
-JOBS = {job.name: job for job in (MosaicJob, CloudMaskJob, GapfillJob)}
+class LeastCloudyJob:
+    """Two phases: every tile counts its clear pixels per date, the date with the smallest cloud
+    coverage over the whole region is chosen from the sums (the single-process rule), then every
+    tile forwards that date."""
+
+    name = "leastcloudy"
+    alignment = 1
+    SELECTED = "_SELECTED_INDEX"   # set by :meth:`prepare`, not a user parameter
+
+    def __init__(self, values):
+        p = Parameters(values, self.name)
+        self.s2 = p.paths("S2_LAYERS", required=True)
+        self.masks = p.paths("MASK_LAYERS")
+        if len(self.masks) != len(self.s2):
+            raise InputError(f"leastcloudy: batch runs need MASK_LAYERS, one per S2 layer ({len(self.masks)} masks "
+                             f"for {len(self.s2)} layers): make them first with `batch cloudmask`.")
+        self.harmonize = p.choice("HARMONIZE", HARMONIZE, "auto")
+        self.memory_mb = p.number("MEMORY_MB", 512, int)
+        self.outputs = {"OUTPUT": os.path.abspath(p.text("OUTPUT", required=True))}
+        self.extent, self.extent_crs = extent_of(p)
+        selected = p.text(self.SELECTED)
+        self.selected = None if selected is None else int(selected)
+        p.check_all_used()
+        self.reference = self.s2[0]
+        self.overlap = 0
+
+    def prepare(self, client, tile_bounds, values, log):
+        """Phase 1 on the cluster; returns ``values`` with the chosen date."""
+        from ..core.clear_statistics import DateStatistics, least_cloudy_position
+        from ..core.reporting import SilentReporter
+        from ..core.time_series import open_time_series
+
+        futures = client.map(clear_counts, [self.name] * len(tile_bounds), [values] * len(tile_bounds),
+                             tile_bounds, pure=False)
+        totals = {}
+        for counts in client.gather(futures):
+            for index, clear, valid, total in counts:
+                t = totals.setdefault(index, [0, 0, 0])
+                t[0] += clear
+                t[1] += valid
+                t[2] += total
+        series = open_time_series(self.s2, self.masks, self.extent, self.extent_crs, SilentReporter(),
+                                  require_masks=True, harmonize=self.harmonize)
+        stats = []
+        for item in series.items:
+            s = DateStatistics(totals[item.input_index][2])
+            s.clear, s.valid = totals[item.input_index][0], totals[item.input_index][1]
+            stats.append(s)
+        best = series.items[least_cloudy_position(series, stats)]
+        log(f"Least cloudy over the whole region: {best.name} ({best.date_text()}), cloud coverage "
+            f"{100 * stats[series.items.index(best)].cloud_coverage:.2f} %.")
+        return dict(values, **{self.SELECTED: [str(best.input_index)]})
+
+    def run_tile(self, bounds, folder):
+        from ..core.least_cloudy import least_cloudy
+        from ..core.reporting import SilentReporter
+
+        if self.selected is None:
+            raise InputError("leastcloudy: the date is chosen over the whole region first (prepare).")
+        path = os.path.join(folder, "output.tif")
+        least_cloudy(self.s2, self.masks, path, extent=bounds, memory_mb=self.memory_mb, threads=1,
+                     reporter=SilentReporter(), harmonize=self.harmonize, selected_index=self.selected)
+        return {"OUTPUT": path}
+
+
+def clear_counts(algorithm, values, bounds):
+    """Phase 1 of least cloudy on one tile: (input index, clear, valid, total) per date."""
+    from ..core.clear_statistics import clear_statistics
+    from ..core.reporting import SilentReporter
+    from ..core.time_series import open_time_series
+
+    job = make_job(algorithm, values)
+    series = open_time_series(job.s2, job.masks, bounds, None, SilentReporter(), require_masks=True,
+                              harmonize=job.harmonize)
+    try:
+        stats = clear_statistics(series, SilentReporter(), job.memory_mb, 1)
+    except InputError:  # every layer is nodata in this tile: it counts, with nothing clear
+        return [(item.input_index, 0, 0, series.grid.pixels) for item in series.items]
+    return [(item.input_index, s.clear, s.valid, s.total) for item, s in zip(series.items, stats)]
+
+
+JOBS = {job.name: job for job in (MosaicJob, CloudMaskJob, GapfillJob, LeastCloudyJob)}
 
 
 def make_job(algorithm, values):

@@ -130,6 +130,11 @@ def run(job, values, tile_size=1024, client=None, scheduler=None, workers=None, 
     try:
         names = ", ".join(f"{w['name']}" for w in client.scheduler_info()["workers"].values())
         log(f"Scheduler {client.scheduler.address}; workers: {names or 'none yet'}.")
+        if hasattr(job, "prepare"):  # a choice over the whole region first (least cloudy)
+            values = job.prepare(client, [window_bounds(grid, t.core) for t in tiles], values, log)
+            signature = dict(signature, values={k: list(v) for k, v in sorted(values.items())})
+            manifest = Manifest(work, signature)
+            todo = [t for t in tiles if not manifest.finished(t.name)]
         futures = {}
         for tile in todo:
             folder = os.path.join(work, tile.name)

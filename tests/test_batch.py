@@ -115,6 +115,44 @@ def test_gapfill_in_tiles_equals_one_process_and_a_vrt(sample, client, tmp_path)
     assert np.array_equal(read(tmp_path / "m.vrt")[0], read(tmp_path / "m_ref.tif")[0])
 
 
+def test_least_cloudy_is_chosen_over_the_whole_region(sample, client, tmp_path):
+    """Each tile alone would pick its own least cloudy date; the batch picks the single-process date
+    from every tile's counts and has each tile forward it."""
+    from s2cloudfree.core.least_cloudy import least_cloudy
+
+    # masks made so that the first date is the least cloudy overall (clear in columns < 80) but the
+    # second one in the right-hand tiles (clear in columns >= 64); every other date is all cloud
+    masks = []
+    for k, path in enumerate(sample.masks):
+        with rasterio.open(path) as ds:
+            profile, mask = ds.profile, np.ones((ds.height, ds.width), dtype=np.uint8)
+        mask[:, :80] = 0 if k == 0 else mask[:, :80]
+        mask[:, 64:] = 0 if k == 1 else mask[:, 64:]
+        masks.append(str(tmp_path / f"mask_{k}.tif"))
+        with rasterio.open(masks[-1], "w", **profile) as out:
+            out.write(mask, 1)
+    reference = least_cloudy(sample.s2, masks, str(tmp_path / "ref.tif"), reporter=SilentReporter(), threads=1)
+    assert reference["selected_index"] == 0
+    values = values_of(S2_LAYERS=sample.s2, MASK_LAYERS=masks, OUTPUT=str(tmp_path / "lc.tif"))
+    logged = []
+    result = run(make_job("leastcloudy", values), values, TILE, client=client, log=logged.append)
+    assert result["tiles"] == 9 and not result["failed"]
+    assert_same_raster(tmp_path / "lc.tif", tmp_path / "ref.tif")
+    chosen = Path(sample.s2[reference["selected_index"]]).name
+    assert any("Least cloudy over the whole region: " + chosen in m for m in logged), logged
+    # tiles on their own would not all have chosen that date: the test can tell
+    from s2cloudfree.batch.tiling import plan_tiles, window_bounds
+    from s2cloudfree.core.raster_info import describe_raster
+
+    grid = describe_raster(sample.s2[0]).grid
+    local = {least_cloudy(sample.s2, masks, str(tmp_path / f"t{i}.tif"), extent=window_bounds(grid, t.core),
+                          reporter=SilentReporter(), threads=1)["selected_index"]
+             for i, t in enumerate(plan_tiles(grid, TILE, 0))}
+    assert local == {0, 1}
+    again = run(make_job("leastcloudy", values), values, TILE, client=client, log=lambda m: None)
+    assert again["skipped"] == 9
+
+
 def test_a_killed_worker_loses_no_tile(sample, tmp_path):
     from s2cloudfree.core.cloudmask import compute_cloud_mask
 
