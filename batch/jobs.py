@@ -81,6 +81,15 @@ class Parameters:
         raise InputError(f"{self.algorithm}: {name}={value!r}: use one of "
                          + ", ".join(f"{i} ({o})" for i, o in enumerate(options)) + ".")
 
+    def series_with_masks(self):
+        """S2_LAYERS and MASK_LAYERS, one mask per layer (batch runs do not compute masks)."""
+        s2 = self.paths("S2_LAYERS", required=True)
+        masks = self.paths("MASK_LAYERS")
+        if len(masks) != len(s2):
+            raise InputError(f"{self.algorithm}: batch runs need MASK_LAYERS, one per S2 layer ({len(masks)} masks "
+                             f"for {len(s2)} layers): make them first with `batch cloudmask`.")
+        return s2, masks
+
     def check_all_used(self):
         unknown = sorted(set(self.values) - self.used)
         if unknown:
@@ -111,11 +120,7 @@ class MosaicJob:
 
     def __init__(self, values):
         p = Parameters(values, self.name)
-        self.s2 = p.paths("S2_LAYERS", required=True)
-        self.masks = p.paths("MASK_LAYERS")
-        if len(self.masks) != len(self.s2):
-            raise InputError(f"mosaic: batch runs need MASK_LAYERS, one per S2 layer ({len(self.masks)} masks for "
-                             f"{len(self.s2)} layers): make them first with `batch cloudmask`.")
+        self.s2, self.masks = p.series_with_masks()
         self.fallback = p.choice("FALLBACK", MOSAIC_FALLBACKS, "nodata")
         if self.fallback == "least_cloudy":
             raise InputError("mosaic: FALLBACK least_cloudy chooses one date over the whole region, which tiles "
@@ -192,11 +197,7 @@ class GapfillJob:
         from ..core.gapfill_files import OUTPUT_SUFFIX, reach
 
         p = Parameters(values, self.name)
-        self.s2 = p.paths("S2_LAYERS", required=True)
-        self.masks = p.paths("MASK_LAYERS")
-        if len(self.masks) != len(self.s2):
-            raise InputError(f"gapfill: batch runs need MASK_LAYERS, one per S2 layer ({len(self.masks)} masks for "
-                             f"{len(self.s2)} layers): make them first with `batch cloudmask`.")
+        self.s2, self.masks = p.series_with_masks()
         self.method = p.choice("METHOD", GAPFILL_METHODS, "rbf")
         sigmas = p.text("SIGMAS")
         self.sigmas = tuple(float(s) for s in sigmas.split(",")) if sigmas else gf.DEFAULT_SIGMAS
@@ -241,11 +242,7 @@ class LeastCloudyJob:
 
     def __init__(self, values):
         p = Parameters(values, self.name)
-        self.s2 = p.paths("S2_LAYERS", required=True)
-        self.masks = p.paths("MASK_LAYERS")
-        if len(self.masks) != len(self.s2):
-            raise InputError(f"leastcloudy: batch runs need MASK_LAYERS, one per S2 layer ({len(self.masks)} masks "
-                             f"for {len(self.s2)} layers): make them first with `batch cloudmask`.")
+        self.s2, self.masks = p.series_with_masks()
         self.harmonize = p.choice("HARMONIZE", HARMONIZE, "auto")
         self.memory_mb = p.number("MEMORY_MB", 512, int)
         self.outputs = {"OUTPUT": os.path.abspath(p.text("OUTPUT", required=True))}

@@ -14,6 +14,7 @@ succeeded, so a cancelled or failed run leaves the private folder as it was.
 Nothing here imports qgis: the QGIS task (ui/package_install_task.py) calls :func:`install`.
 """
 
+import importlib
 import os
 import queue
 import shutil
@@ -62,8 +63,6 @@ def activate(folder):
         return False
     if folder not in sys.path:
         sys.path.append(folder)
-    import importlib
-
     importlib.invalidate_caches()
     return True
 

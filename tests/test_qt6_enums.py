@@ -18,13 +18,19 @@ def shipped_files():
         yield from ([path] if path.is_file() else sorted(path.rglob("*.py")))
 
 
-def test_no_unqualified_qt_enum_in_the_shipped_code():
+def matches(pattern, skip=lambda owner, member: False):
+    """Every match of ``pattern`` in the shipped code (comments left out), as 'file:line: text'."""
     found = []
     for path in shipped_files():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            code = line.split("#", 1)[0]
-            for match in UNQUALIFIED.finditer(code):
-                found.append(f"{path.relative_to(ROOT)}:{number}: {match.group(0)}")
+            for match in pattern.finditer(line.split("#", 1)[0]):
+                if not skip(*match.groups()):
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {match.group(0)}")
+    return found
+
+
+def test_no_unqualified_qt_enum_in_the_shipped_code():
+    found = matches(UNQUALIFIED)
     assert not found, "unqualified Qt enums:\n" + "\n".join(found)
 
 
@@ -35,15 +41,8 @@ QGIS_UNQUALIFIED = re.compile(r"\b(Qgs[A-Za-z]+|Qgis)\.([A-Z][A-Za-z0-9_]*)\b(?!
 
 
 def test_no_unqualified_qgis_enum_in_the_shipped_code():
-    found = []
-    for path in shipped_files():
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            code = line.split("#", 1)[0]
-            for match in QGIS_UNQUALIFIED.finditer(code):
-                owner, member = match.groups()
-                if owner in QGIS_NOT_ENUM_MEMBERS or f"{owner}.{member}" in QGIS_NOT_ENUM_MEMBERS:
-                    continue
-                found.append(f"{path.relative_to(ROOT)}:{number}: {match.group(0)}")
+    found = matches(QGIS_UNQUALIFIED, lambda owner, member: owner in QGIS_NOT_ENUM_MEMBERS
+                    or f"{owner}.{member}" in QGIS_NOT_ENUM_MEMBERS)
     assert not found, "unqualified QGIS enums:\n" + "\n".join(found)
 
 
