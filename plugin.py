@@ -31,18 +31,18 @@ class S2CloudFreePlugin:
         self.initProcessing()
         from qgis.PyQt.QtCore import Qt
         from qgis.PyQt.QtGui import QIcon
-        from qgis.PyQt.QtWidgets import QAction
 
         from .ui.dock import S2CloudFreeDock
-        from .ui.menu import ICON_PATH, MENU_TITLE, AlgorithmMenu
+        from .ui.menu import ICON_PATH, MENU_TITLE, AlgorithmMenu, QAction
+        from .ui.translation import tr
 
         # The dock imports nothing heavy until it is first shown.
         self.dock = S2CloudFreeDock(self.iface, self.iface.mainWindow())
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.setVisible(bool(QgsSettings().value(DOCK_VISIBLE_KEY, False, type=bool)))
-        self.dock_action = QAction(QIcon(ICON_PATH), "S2 CloudFree panel", self.iface.mainWindow())
+        self.dock_action = QAction(QIcon(ICON_PATH), tr("S2 CloudFree panel"), self.iface.mainWindow())
         self.dock_action.setObjectName("s2cloudfree_show_dock")
-        self.dock_action.setToolTip("Show or hide the S2 CloudFree panel (ROI, time series, device, runs)")
+        self.dock_action.setToolTip(tr("Show or hide the S2 CloudFree panel (ROI, time series, device, runs)"))
         self.dock_action.setCheckable(True)
         self.dock.setToggleVisibilityAction(self.dock_action)
         self.dock_action.toggled.connect(lambda on: QgsSettings().setValue(DOCK_VISIBLE_KEY, bool(on)))

@@ -204,6 +204,14 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
     def tags(self):
         return list(GROUP_TAGS.get(self.groupId(), ())) + ["sentinel-2", "s2cloudfree", self.name()]
 
+    def help_text(self):
+        """The help in English, paragraphs separated by blank lines (each algorithm writes its own)."""
+        raise NotImplementedError
+
+    def shortHelpString(self):  # noqa: N802 (QGIS API)
+        """The help in the user's language, translated paragraph by paragraph."""
+        return "\n\n".join(tr(paragraph) for paragraph in self.help_text().split("\n\n"))
+
     def shortDescription(self):  # noqa: N802 (QGIS API)
         """The first sentence of the help (the toolbox's tooltip)."""
         text = " ".join(self.shortHelpString().split())

@@ -68,7 +68,7 @@ class BenchmarkAlgorithm(S2CloudFreeAlgorithm):
     def displayName(self):  # noqa: N802 (QGIS API)
         return self.tr("Benchmark cloud removal methods (report)")
 
-    def shortHelpString(self):  # noqa: N802 (QGIS API)
+    def help_text(self):
         return (
             "Runs the evaluation protocols of SEN12MS-CR-TS (Ebel et al. 2022) over a series for every "
             "available method and writes a report folder: index.html (metric table with the best value "

@@ -50,7 +50,7 @@ class CloudMaskAlgorithm(S2CloudFreeAlgorithm):
     def displayName(self):  # noqa: N802 (QGIS API)
         return self.tr("Cloud mask (s2cloudless, Sen2Cor SCL or ukis-csmask)")
 
-    def shortHelpString(self):  # noqa: N802 (QGIS API)
+    def help_text(self):
         return (
             "Cloud mask of one Sentinel-2 raster. METHOD: automatic (the default: s2cloudless for "
             "Level-1C, ukis-csmask for Level-2A, logged), s2cloudless (Level-1C, clouds), the Sen2Cor "

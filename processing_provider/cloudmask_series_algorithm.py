@@ -24,7 +24,7 @@ class CloudMaskSeriesAlgorithm(S2CloudFreeAlgorithm):
     def displayName(self):  # noqa: N802 (QGIS API)
         return self.tr("Cloud masks of a time series (s2cloudless, Sen2Cor SCL or ukis-csmask)")
 
-    def shortHelpString(self):  # noqa: N802 (QGIS API)
+    def help_text(self):
         return (
             "Runs 'Cloud mask (s2cloudless)' on every Sentinel-2 Level-1C layer of a series and "
             "writes one mask per layer into OUTPUT_FOLDER, named after the layer "

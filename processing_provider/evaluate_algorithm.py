@@ -43,7 +43,7 @@ class EvaluateAlgorithm(S2CloudFreeAlgorithm):
     def displayName(self):  # noqa: N802 (QGIS API)
         return self.tr("Evaluate a cloud-free image against a reference")
 
-    def shortHelpString(self):  # noqa: N802 (QGIS API)
+    def help_text(self):
         return (
             "Scores a PREDICTION (a cloud-free result) against a TARGET (a clear reference of the same "
             "date) with the metrics of SEN12MS-CR-TS (Ebel et al. 2022), on reflectance scaled to [0, 1] "

@@ -71,7 +71,7 @@ class GapFillAlgorithm(S2CloudFreeAlgorithm):
     def displayName(self):  # noqa: N802 (QGIS API)
         return self.tr("Gap filling of a time series (temporal interpolation)")
 
-    def shortHelpString(self):  # noqa: N802 (QGIS API)
+    def help_text(self):
         return (
             "Fills the clouds of every date of a Sentinel-2 time series from the clear observations of "
             "the other dates, pixel by pixel, in the way of FORCE's time-series interpolation: for each "

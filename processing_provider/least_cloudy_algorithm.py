@@ -15,7 +15,7 @@ class LeastCloudyAlgorithm(S2CloudFreeAlgorithm):
     def displayName(self):  # noqa: N802 (QGIS API)
         return self.tr("Least cloudy date")
 
-    def shortHelpString(self):  # noqa: N802 (QGIS API)
+    def help_text(self):
         return (
             "Picks the date of a Sentinel-2 time series with the smallest cloud coverage inside the "
             "region of interest and writes it unchanged (same bands, data type and values), cropped "

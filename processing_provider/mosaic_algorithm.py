@@ -21,7 +21,7 @@ class MosaicAlgorithm(S2CloudFreeAlgorithm):
     def displayName(self):  # noqa: N802 (QGIS API)
         return self.tr("Mosaic of clear observations")
 
-    def shortHelpString(self):  # noqa: N802 (QGIS API)
+    def help_text(self):
         return (
             "Per pixel, the mean of the dates on which the pixel is clear (mask value 0 and a valid "
             "observation); a pixel clear on a single date gets that date's value. This is the "

@@ -21,7 +21,7 @@ class SampleAlgorithm(S2CloudFreeAlgorithm):
     def displayName(self):  # noqa: N802 (QGIS API)
         return self.tr("Generate a sample series")
 
-    def shortHelpString(self):  # noqa: N802 (QGIS API)
+    def help_text(self):
         return (
             "Writes a generated (not real) Sentinel-2 Level-1C time series with clouds and cloud "
             "shadows, its true cloud masks, the cloud-free truth of every date and a matching "

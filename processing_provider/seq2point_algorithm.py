@@ -46,7 +46,7 @@ class Seq2PointAlgorithm(S2CloudFreeAlgorithm):
     def displayName(self):  # noqa: N802 (QGIS API)
         return self.tr("Cloud removal: sequence-to-point network (CR-TS Net)")
 
-    def shortHelpString(self):  # noqa: N802 (QGIS API)
+    def help_text(self):
         return (
             "Predicts one cloud-free Sentinel-2 image from n cloudy dates (n = 3 for the paper's "
             "model) and, for models trained with it, the Sentinel-1 VV/VH image nearest in date to "

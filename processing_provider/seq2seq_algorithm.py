@@ -50,7 +50,7 @@ class Seq2SeqAlgorithm(S2CloudFreeAlgorithm):
     def displayName(self):  # noqa: N802 (QGIS API)
         return self.tr("Cloud-free series (sequence-to-sequence internal learning)")
 
-    def shortHelpString(self):  # noqa: N802 (QGIS API)
+    def help_text(self):
         return (
             "Returns every date of a Sentinel-2 time series without clouds, by a network fitted to the "
             "series itself (internal learning: no training data, no download), driven by the Sentinel-1 "

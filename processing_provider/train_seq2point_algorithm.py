@@ -59,7 +59,7 @@ class TrainSeq2PointAlgorithm(S2CloudFreeAlgorithm):
     def displayName(self):  # noqa: N802 (QGIS API)
         return self.tr("Train the sequence-to-point network (CR-TS Net)")
 
-    def shortHelpString(self):  # noqa: N802 (QGIS API)
+    def help_text(self):
         return (
             "Trains the network used by 'Cloud removal: sequence-to-point network' and writes a "
             "checkpoint (.pt) for its MODEL parameter.\n\n"

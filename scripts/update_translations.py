@@ -2,8 +2,9 @@
 """Refresh i18n/s2cloudfree_<lang>.ts from the toolbox texts, and compile the .qm with lrelease.
 
 The texts are read from the running provider (algorithm and group names, parameter and output
-labels, enum choices: everything that goes through ui/translation.tr), with no translation
-installed. Translations already in the .ts are kept; new texts are added unfinished; texts the
+labels, enum choices, help paragraphs), with no translation installed, and from the source: the
+literal arguments of tr() and translatable() in ui/, processing_provider/ and plugin.py (panel,
+menus, messages). Translations already in the .ts are kept; new texts are added unfinished; texts the
 code no longer has are dropped. `--merge FILE.py` adds translations from a Python file that
 defines a dict ``TRANSLATIONS`` (source -> translation). Then `lrelease` writes the .qm next to
 the .ts (the .qm is committed: a fresh machine has no lrelease).
@@ -27,8 +28,46 @@ sys.path.insert(0, str(REPO / "scripts"))
 from plugin_link import make_plugin_importable  # noqa: E402
 
 
+#: Where texts are marked in the source with ``tr("...")`` or ``translatable("...")``.
+SOURCE_FOLDERS = ("ui", "processing_provider")
+SOURCE_FILES = ("plugin.py",)
+MARKERS = ("tr", "translate", "translatable")
+
+
+def source_files():
+    files = [REPO / name for name in SOURCE_FILES]
+    for folder in SOURCE_FOLDERS:
+        files.extend(sorted((REPO / folder).glob("*.py")))
+    return files
+
+
+def marked_texts():
+    """(texts, problems): the literal first arguments of tr()/translatable() calls in the plugin's
+    source, in file order; ``problems`` lists calls given an f-string (never in the .ts, so never
+    translated)."""
+    import ast
+
+    texts, problems = [], []
+    for path in source_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if name not in MARKERS:
+                continue
+            argument = node.args[0]
+            if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                texts.append((path.name, node.lineno, argument.value))
+            elif isinstance(argument, ast.JoinedStr):
+                problems.append(f"{path.relative_to(REPO)}:{node.lineno}: {name}() of an f-string")
+    texts.sort(key=lambda t: (str(t[0]), t[1]))
+    return [text for _f, _l, text in texts], problems
+
+
 def toolbox_texts():
-    """Every translatable toolbox text, in a stable order."""
+    """Every translatable text (toolbox, help paragraphs, panel), in a stable order."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     make_plugin_importable()
     from qgis.core import QgsApplication
@@ -50,6 +89,8 @@ def toolbox_texts():
             if hasattr(definition, "options"):
                 texts.extend(definition.options())
         texts.extend(output.description() for output in algorithm.outputDefinitions())
+        texts.extend(algorithm.help_text().split("\n\n"))
+    texts.extend(marked_texts()[0])
     seen, ordered = set(), []
     for text in texts:
         if text and text not in seen:
@@ -100,12 +141,15 @@ def main():
     texts = toolbox_texts()
     translations = read_ts(ts)
     if args.check:
+        problems = marked_texts()[1]
+        for problem in problems:
+            print(f"  not translatable: {problem}")
         missing = [t for t in texts if t not in translations]
         print(f"{ts.name}: {len(texts)} texts, {len(texts) - len(missing)} translated; .qm "
               f"{'present' if qm.exists() else 'missing'}")
         for text in missing:
             print(f"  untranslated: {text!r}")
-        sys.exit(1 if missing or not qm.exists() else 0)
+        sys.exit(1 if missing or problems or not qm.exists() else 0)
     if args.merge:
         namespace = {}
         exec(compile(Path(args.merge).read_text(encoding="utf-8"), args.merge, "exec"), namespace)  # nosec B102

@@ -54,3 +54,26 @@ def test_the_check_finds_an_unqualified_enum():
     assert not UNQUALIFIED.search("QgsProcessing.TypeRaster")
     assert QGIS_UNQUALIFIED.search("QgsProcessing.TypeRaster")
     assert not QGIS_UNQUALIFIED.search("QgsProcessing.SourceType.TypeRaster")
+
+
+# What QGIS's pyqt5_to_pyqt6.py rewrites or warns about besides enums: none of it in the shipped code.
+QT6_REMOVED = re.compile(
+    r"(\.exec_\(|\bQRegExp\b|\bqApp\b|\bQDesktopWidget\b|\.desktop\(\)|fontMetrics\(\)\.width\(|"
+    r"\bQFontMetricsF?\([^)]*\)\.width\(|activated\[str\]|\bresources_rc\b|\bQVariant\(|\bPyQt5\b|"
+    r"from qgis\.PyQt\.Qt import|\.setMargin\()")
+
+
+def test_nothing_qt6_removed_in_the_shipped_code():
+    found = matches(QT6_REMOVED)
+    assert not found, "Qt 5-only code:\n" + "\n".join(found)
+    assert QT6_REMOVED.search("dialog.exec_()") and QT6_REMOVED.search("w = QApplication.desktop()")
+    assert not QT6_REMOVED.search("dialog.exec()")
+
+
+def test_qaction_is_imported_where_both_qt_versions_have_it():
+    """QAction moved from QtWidgets (Qt 5) to QtGui (Qt 6): imported from QtGui with QtWidgets as
+    the fallback, never from QtWidgets alone."""
+    for path in shipped_files():
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"from qgis\.PyQt\.QtWidgets import [^\n]*\bQAction\b", text):
+            assert "from qgis.PyQt.QtGui import QAction" in text, path

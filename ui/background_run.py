@@ -17,6 +17,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QObject, pyqtSignal, pyqtSlot
 
 from .results import add_algorithm_outputs
+from .translation import tr
 
 
 @dataclass
@@ -108,7 +109,7 @@ class BackgroundRun(QObject):
         job = self.jobs[self.index]
         algorithm = QgsApplication.processingRegistry().createAlgorithmById(job.algorithm_id)
         if algorithm is None:
-            self.logged.emit("error", f"{job.algorithm_id} is not registered.")
+            self.logged.emit("error", tr("{algorithm} is not registered.").format(algorithm=job.algorithm_id))
             self.ok = False
             self._next()
             return
@@ -118,8 +119,8 @@ class BackgroundRun(QObject):
         self._feedback = _RelayFeedback()
         self._feedback.progressChanged.connect(self._on_progress)
         self._feedback.logged.connect(self._on_logged)
-        self.logged.emit("info", f"Running {algorithm.displayName()} ({self.index + 1}/{len(self.jobs)}): "
-                                 f"{job.label}")
+        self.logged.emit("info", tr("Running {algorithm} ({number}/{total}): {label}").format(
+            algorithm=algorithm.displayName(), number=self.index + 1, total=len(self.jobs), label=job.label))
         task = QgsProcessingAlgRunnerTask(algorithm, job.parameters, self._context, self._feedback)
         task.executed.connect(self._on_executed)
         self._task = task
@@ -150,11 +151,11 @@ class BackgroundRun(QObject):
                     self.values.append((job.label, values))
                     self.logged.emit("info", ", ".join(f"{k} = {v}" for k, v in values.items()))
             except Exception as exc:  # noqa: BLE001 (a broken output must not break the dock)
-                self.logged.emit("error", f"Could not add the result of {job.label}: {exc}")
+                self.logged.emit("error", tr("Could not add the result of {label}: {error}").format(label=job.label, error=exc))
         else:
             self.ok = False
             self.logged.emit("warning" if self.cancelled else "error",
-                             f"{job.label}: {'cancelled' if self.cancelled else 'failed (see the log above)'}")
+                             f"{job.label}: " + (tr("cancelled") if self.cancelled else tr("failed (see the log above)")))
         self.jobFinished.emit(job, bool(ok and not self.cancelled), dict(results or {}), layers)
         self._context = None
         self._feedback = None

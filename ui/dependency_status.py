@@ -17,15 +17,16 @@ from qgis.PyQt.QtWidgets import QLabel, QMessageBox, QProgressBar, QPushButton, 
 from ..core import package_installer
 from ..core.dependencies import install_hint
 from .tones import box_style, span
+from .translation import tr, translatable
 
 #: name -> (what stops working without it, pip requirement, Debian package or None)
 PACKAGES = {
-    "rasterio": ("every algorithm reads and writes rasters with it; the dock then takes dates from "
-                 "file names only and cannot compute cloud percentages",
+    "rasterio": (translatable("every algorithm reads and writes rasters with it; the dock then takes dates from "
+                              "file names only and cannot compute cloud percentages"),
                  "rasterio", "python3-rasterio"),
-    "torch": ("the networks (seq2point, seq2seq) and the GPU choice; least cloudy, mosaic and cloud "
-              "masks work without it", "torch", None),
-    "s2cloudless": ("cloud masks (the Cloud mask algorithm, and least cloudy/mosaic without masks)",
+    "torch": (translatable("the networks (seq2point, seq2seq) and the GPU choice; least cloudy, mosaic and cloud "
+                           "masks work without it"), "torch", None),
+    "s2cloudless": (translatable("cloud masks (the Cloud mask algorithm, and least cloudy/mosaic without masks)"),
                     "s2cloudless==1.7.3", None),
 }
 
@@ -126,16 +127,16 @@ class DependencyPanel(QWidget):
         self.installing = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel("Checking the Python packages…", self)
+        self.label = QLabel(tr("Checking the Python packages…"), self)
         self.label.setObjectName("dependencyStatus")
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.label)
-        self.install_button = QPushButton("Install missing packages…", self)
+        self.install_button = QPushButton(tr("Install missing packages…"), self)
         self.install_button.setObjectName("installPackages")
-        self.install_button.setToolTip("Runs pip for QGIS's Python, with the versions this plugin is tested with, "
-                                       "into a folder of the plugin's (QGIS's own packages are not touched).")
+        self.install_button.setToolTip(tr("Runs pip for QGIS's Python, with the versions this plugin is tested with, "
+                                          "into a folder of the plugin's (QGIS's own packages are not touched)."))
         self.install_button.clicked.connect(lambda: self.install_missing())
         self.install_button.hide()
         layout.addWidget(self.install_button)
@@ -143,7 +144,7 @@ class DependencyPanel(QWidget):
         self.install_progress.setRange(0, 100)
         self.install_progress.hide()
         layout.addWidget(self.install_progress)
-        self.cancel_button = QPushButton("Cancel installation", self)
+        self.cancel_button = QPushButton(tr("Cancel installation"), self)
         self.cancel_button.clicked.connect(self.cancel_install)
         self.cancel_button.hide()
         layout.addWidget(self.cancel_button)
@@ -165,13 +166,15 @@ class DependencyPanel(QWidget):
             torch_build = "cpu"
             if confirm and "torch" in names and package_installer.nvidia_driver_found():
                 answer = QMessageBox.question(
-                    self, "S2 CloudFree", "An NVIDIA driver was found. Install the CUDA build of torch (runs the "
-                    "networks on the GPU; a download of about 2.5 GB) instead of the CPU build (about 200 MB)?")
+                    self, "S2 CloudFree", tr("An NVIDIA driver was found. Install the CUDA build of torch (runs the "
+                                             "networks on the GPU; a download of about 2.5 GB) instead of the CPU "
+                                             "build (about 200 MB)?"))
                 torch_build = "cuda" if answer == QMessageBox.StandardButton.Yes else "cpu"
         if confirm:
             answer = QMessageBox.question(
-                self, "S2 CloudFree", "Install with pip, from the internet, into\n" + folder + "\n\n"
-                + "\n".join(requirements) + (f"\n(torch: {torch_build.upper()} build)" if "torch" in names else ""))
+                self, "S2 CloudFree", tr("Install with pip, from the internet, into") + "\n" + folder + "\n\n"
+                + "\n".join(requirements)
+                + ("\n" + tr("(torch: {build} build)").format(build=torch_build.upper()) if "torch" in names else ""))
             if answer != QMessageBox.StandardButton.Yes:
                 return None
         index_args = [] if no_index else package_installer.index_arguments(requirements, torch_build)
@@ -217,11 +220,13 @@ class DependencyPanel(QWidget):
         parts = []
         for s in missing:
             parts.append(
-                f"<p style='margin:2px 0'><b>{s.name} cannot be imported</b> "
-                f"{span('note', '(' + _html(s.error) + ')')}.<br>Needed for {_html(s.why)}.<br>"
-                f"Install: <code>{_html(s.command)}</code></p>")
+                "<p style='margin:2px 0'><b>" + tr("{name} cannot be imported").format(name=s.name) + "</b> "
+                + span('note', '(' + _html(s.error) + ')') + ".<br>"
+                + tr("Needed for {purpose}.").format(purpose=_html(tr(s.why))) + "<br>"
+                + tr("Install:") + f" <code>{_html(s.command)}</code></p>")
         if present:
-            parts.append(f"<p style='margin:2px 0'>Found: {present}. Restart QGIS after installing.</p>")
+            parts.append("<p style='margin:2px 0'>" + tr("Found: {packages}. Restart QGIS after installing.")
+                         .format(packages=present) + "</p>")
         background, border = box_style()
         self.label.setStyleSheet(f"QLabel {{ background: {background}; border: 1px solid {border}; "
                                  "border-radius: 3px; padding: 4px; }")

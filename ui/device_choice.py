@@ -13,6 +13,7 @@ from qgis.PyQt.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QWidge
 from ..processing_provider import settings
 from .device_list import DeviceOption, list_devices
 from .tones import tone
+from .translation import tr
 
 
 
@@ -28,14 +29,14 @@ class DeviceChoice(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.combo = QComboBox(self)
         self.combo.setObjectName("deviceCombo")
-        self.combo.setToolTip("Where the networks (seq2point, seq2seq) run. Saved in the QGIS settings; "
-                              "DEVICE=auto in the Processing algorithms uses this choice.")
+        self.combo.setToolTip(tr("Where the networks (seq2point, seq2seq) run. Saved in the QGIS settings; "
+                                 "DEVICE=auto in the Processing algorithms uses this choice."))
         self.threads = QSpinBox(self)
         self.threads.setObjectName("torchThreads")
         self.threads.setRange(0, max(1, os.cpu_count() or 1) * 2)
-        self.threads.setSpecialValueText("Automatic")
-        self.threads.setToolTip("The most CPU threads torch may use. Fewer threads keep QGIS responsive "
-                                "while a network runs on the CPU.")
+        self.threads.setSpecialValueText(tr("Automatic"))
+        self.threads.setToolTip(tr("The most CPU threads torch may use. Fewer threads keep QGIS responsive "
+                                   "while a network runs on the CPU."))
         self.last_used = QLabel(self)
         self.last_used.setObjectName("lastDeviceLabel")
         self.last_used.setWordWrap(True)
@@ -47,12 +48,12 @@ class DeviceChoice(QWidget):
         self.warning.setObjectName("deviceWarning")
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet(f"color: {tone('warning')};")
-        layout.addRow("Device", self.combo)
-        layout.addRow("Torch threads", self.threads)
-        layout.addRow("Last run", self.last_used)
+        layout.addRow(tr("Device"), self.combo)
+        layout.addRow(tr("Torch threads"), self.threads)
+        layout.addRow(tr("Last run"), self.last_used)
         layout.addRow(self.note)
         layout.addRow(self.warning)
-        self.combo.addItem("Automatic", "auto")  # until populate() lists the real devices
+        self.combo.addItem(tr("Automatic"), "auto")  # until populate() lists the real devices
         self.threads.setValue(settings.torch_threads())
         self.combo.currentIndexChanged.connect(self._on_device_changed)
         self.threads.valueChanged.connect(settings.set_torch_threads)
@@ -68,8 +69,8 @@ class DeviceChoice(QWidget):
             self.combo.clear()
             options = list(self.devices.options)
             if saved not in [o.value for o in options]:
-                options.append(DeviceOption(saved, f"{saved} (not available here)",
-                                            "saved in the settings but not found on this machine"))
+                options.append(DeviceOption(saved, tr("{device} (not available here)").format(device=saved),
+                                            tr("saved in the settings but not found on this machine")))
             for option in options:
                 self.combo.addItem(option.label, option.value)
                 self.combo.setItemData(self.combo.count() - 1, option.detail, Qt.ItemDataRole.ToolTipRole)
@@ -103,15 +104,15 @@ class DeviceChoice(QWidget):
         record = settings.last_device_record()
         if record["device"]:
             when = record["time"].replace("T", " ")
-            what = record["algorithm"] or "a network"
-            asked = f", asked for {record['requested']}" if record["requested"] else ""
+            what = record["algorithm"] or tr("a network")
+            asked = tr(", asked for {device}").format(device=record["requested"]) if record["requested"] else ""
             self.last_used.setText(f"<b>{record['device']}</b><br>{what}{asked}, {when}")
         else:
-            self.last_used.setText("nothing has run yet")
+            self.last_used.setText(tr("nothing has run yet"))
         warning = settings.gpu_not_used_warning(record)
         if self.devices is not None and self.value() not in self.devices.values:
-            warning = (f"The saved device '{self.value()}' is not available on this machine: runs that "
-                       "use it will stop with an error. Choose another device.")
+            warning = tr("The saved device '{device}' is not available on this machine: runs that use it "
+                         "will stop with an error. Choose another device.").format(device=self.value())
         self.warning.setText(f"⚠ {warning}" if warning else "")
         self.warning.setVisible(bool(warning))
 

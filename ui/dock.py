@@ -41,6 +41,7 @@ from .run_parameters import (
 from .series_model import Series, build_series
 from .series_tree import SeriesTree
 from .tones import span
+from .translation import tr
 from .widgets import compact_button as _button
 
 DOCK_OBJECT_NAME = "S2CloudFreeDock"
@@ -66,16 +67,16 @@ def estimate_text(label, values):
         return ""
     if rmse != rmse:
         return ""
-    text = f" {label}: estimated RMSE {rmse:.3f}"
+    text = " " + tr("{label}: estimated RMSE {rmse:.3f}").format(label=label, rmse=rmse)
     prior = values.get("ESTIMATED_RMSE_PRIOR")
     try:
         if prior is not None and float(prior) == float(prior):
-            text += f" (gap filler alone {float(prior):.3f})"
+            text += " " + tr("(gap filler alone {rmse:.3f})").format(rmse=float(prior))
     except (TypeError, ValueError):
         pass
     pixels = values.get("HELD_OUT_PIXELS")
     try:
-        text += f" on {int(float(pixels)):,} held-out clear pixels."
+        text += " " + tr("on {pixels:,} held-out clear pixels.").format(pixels=int(float(pixels)))
     except (TypeError, ValueError):
         text += "."
     return text
@@ -110,7 +111,7 @@ class S2CloudFreeDock(QgsDockWidget):
         layout.addWidget(self.dependency_panel)
 
         self.roi_panel = RoiPanel(iface, content)
-        layout.addWidget(_group("Region of interest", self.roi_panel, "roiGroup"))
+        layout.addWidget(_group(tr("Region of interest"), self.roi_panel, "roiGroup"))
 
         series_widget = QWidget(content)
         series_layout = QVBoxLayout(series_widget)
@@ -121,31 +122,31 @@ class S2CloudFreeDock(QgsDockWidget):
         self.tree = SeriesTree(series_widget)
         self.tree.setMinimumHeight(190)
         buttons = QHBoxLayout()
-        self.refresh_button = _button("Refresh", series_widget)
+        self.refresh_button = _button(tr("Refresh"), series_widget)
         self.refresh_button.setObjectName("seriesRefresh")
-        self.refresh_button.setToolTip("Read the project's raster layers again.")
-        self.cloud_button = _button("Cloud % in ROI", series_widget)
+        self.refresh_button.setToolTip(tr("Read the project's raster layers again."))
+        self.cloud_button = _button(tr("Cloud % in ROI"), series_widget)
         self.cloud_button.setObjectName("seriesCloudCover")
-        self.cloud_button.setToolTip("Read the cloud masks inside the ROI only and show each date's cloud "
-                                     "percentage (needs rasterio).")
-        self.check_all_button = _button("All", series_widget)
-        self.check_none_button = _button("None", series_widget)
-        self.check_all_button.setToolTip("Check every Sentinel-2, Sentinel-1 and mask layer.")
-        self.check_none_button.setToolTip("Uncheck every layer.")
+        self.cloud_button.setToolTip(tr("Read the cloud masks inside the ROI only and show each date's cloud "
+                                        "percentage (needs rasterio)."))
+        self.check_all_button = _button(tr("All"), series_widget)
+        self.check_none_button = _button(tr("None"), series_widget)
+        self.check_all_button.setToolTip(tr("Check every Sentinel-2, Sentinel-1 and mask layer."))
+        self.check_none_button.setToolTip(tr("Uncheck every layer."))
         for button in (self.refresh_button, self.cloud_button, self.check_all_button, self.check_none_button):
             buttons.addWidget(button)
         series_layout.addWidget(self.series_summary)
         series_layout.addWidget(self.tree, 1)
         series_layout.addLayout(buttons)
-        layout.addWidget(_group("Time series", series_widget, "seriesGroup"), 1)
+        layout.addWidget(_group(tr("Time series"), series_widget, "seriesGroup"), 1)
 
         self.device_choice = DeviceChoice(content)
-        layout.addWidget(_group("Device", self.device_choice, "deviceGroup"))
+        layout.addWidget(_group(tr("Device"), self.device_choice, "deviceGroup"))
 
         self.run_panel = RunPanel(content)
         self.run_panel.set_mode(settings.run_mode())
         self.run_panel.output_folder.setFilePath(settings.output_folder())
-        layout.addWidget(_group("Run", self.run_panel, "runGroup"))
+        layout.addWidget(_group(tr("Run"), self.run_panel, "runGroup"))
         layout.addStretch(0)
 
         scroll = QScrollArea(self)
@@ -190,7 +191,7 @@ class S2CloudFreeDock(QgsDockWidget):
         self._connect(registry.providerRemoved, self._on_registry_changed)
         self.update_buttons()
         self.roi_panel.update_info(None)
-        self.series_summary.setText("The series is read when the panel is shown.")
+        self.series_summary.setText(tr("The series is read when the panel is shown."))
 
     # -- lifetime -----------------------------------------------------------------------
     def _connect(self, signal, slot):
@@ -261,11 +262,11 @@ class S2CloudFreeDock(QgsDockWidget):
     def _update_summary(self):
         text = self.series.summary()
         if not self.series.rasterio_used:
-            text += "<br>" + span("warning", "rasterio is missing: dates come from file names only.")
+            text += "<br>" + span("warning", tr("rasterio is missing: dates come from file names only."))
         undated = [e.name for e in self.series.checked_s2 if e.date is None]
         if undated:
-            text += "<br>" + span("error", f"No date for {', '.join(undated[:3])}"
-                                  f"{'…' if len(undated) > 3 else ''}: they keep the layer order.")
+            text += "<br>" + span("error", tr("No date for {layers}: they keep the layer order.").format(
+                layers=", ".join(undated[:3]) + ("…" if len(undated) > 3 else "")))
         self.series_summary.setText(text)
 
     def _on_checked(self, layer_id, checked):
@@ -292,7 +293,7 @@ class S2CloudFreeDock(QgsDockWidget):
     def compute_cloud_cover(self):
         """Cloud percentage of every checked mask inside the ROI (reads the mask windows only)."""
         if self.dependencies is not None and not self.dependencies.get("rasterio", False):
-            self.run_panel.status.setText("Cloud percentages need rasterio (see the top of the panel).")
+            self.run_panel.status.setText(tr("Cloud percentages need rasterio (see the top of the panel)."))
             return {}
         from .cloud_cover import cloud_fraction
 
@@ -317,7 +318,7 @@ class S2CloudFreeDock(QgsDockWidget):
                 try:
                     mask.cloud_fraction = cloud_fraction(mask.path, bounds)
                 except Exception as exc:  # noqa: BLE001 (an unreadable mask must not break the dock)
-                    self.run_panel.append_log("warning", f"Cloud % of {mask.name}: {exc}")
+                    self.run_panel.append_log("warning", tr("Cloud % of {layer}: {error}").format(layer=mask.name, error=exc))
                     mask.cloud_fraction = None
                 out[mask.layer_id] = mask.cloud_fraction
             for s2 in self.series.s2:
@@ -400,8 +401,8 @@ class S2CloudFreeDock(QgsDockWidget):
         try:
             import processing
         except ImportError:
-            self.run_panel.status.setText("The Processing plugin is not enabled: enable it in Plugins ▸ Manage "
-                                          "and Install Plugins, or use 'Run in background'.")
+            self.run_panel.status.setText(tr("The Processing plugin is not enabled: enable it in Plugins ▸ Manage "
+                                             "and Install Plugins, or use 'Run in background'."))
             return None
         spec = RUN_BY_KEY[key]
         selected = [self.series.find(i) for i in self.tree.selected_layer_ids()]
@@ -445,7 +446,7 @@ class S2CloudFreeDock(QgsDockWidget):
 
     def start_background(self, jobs):
         if self.run_in_progress is not None and self.run_in_progress.active:
-            self.run_panel.status.setText("A run is in progress: wait for it or cancel it first.")
+            self.run_panel.status.setText(tr("A run is in progress: wait for it or cancel it first."))
             return None
         run = BackgroundRun(jobs, self.project, self)
         run.progressChanged.connect(lambda v: self.run_panel.progress.setValue(int(round(v))))
@@ -453,7 +454,7 @@ class S2CloudFreeDock(QgsDockWidget):
         run.finished.connect(self._on_run_finished)
         self.run_in_progress = run
         self.run_panel.set_running(True)
-        self.run_panel.status.setText(f"Running {len(jobs)} job{'s' if len(jobs) != 1 else ''}…")
+        self.run_panel.status.setText((tr("Running {n} job…") if len(jobs) == 1 else tr("Running {n} jobs…")).format(n=len(jobs)))
         self.update_buttons()
         run.start()
         return run
@@ -461,19 +462,20 @@ class S2CloudFreeDock(QgsDockWidget):
     def cancel_run(self):
         if self.run_in_progress is not None:
             self.run_in_progress.cancel()
-            self.run_panel.status.setText("Cancelling…")
+            self.run_panel.status.setText(tr("Cancelling…"))
 
     def _on_run_finished(self, ok, cancelled):
         run = self.run_in_progress
         self.run_panel.set_running(False)
         added = len(run.layers) if run is not None else 0
         if ok:
-            text = f"Done: {added} layer{'s' if added != 1 else ''} added to '{RESULTS_GROUP}'."
+            text = (tr("Done: {n} layer added to '{group}'.") if added == 1
+                    else tr("Done: {n} layers added to '{group}'.")).format(n=added, group=RESULTS_GROUP)
             text += "".join(estimate_text(label, values) for label, values in (run.values if run else []))
         elif cancelled:
-            text = "Cancelled."
+            text = tr("Cancelled.")
         else:
-            text = "Failed: see the log below."
+            text = tr("Failed: see the log below.")
         self.run_panel.status.setText(text)
         self.device_choice.refresh_last_used()
         if run is not None and any(layer for layer in run.layers if self._is_mask_layer(layer)):

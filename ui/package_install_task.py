@@ -6,6 +6,7 @@ from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..core import package_installer
 from ..core.errors import CancelledError, S2CloudFreeError
+from .translation import tr
 
 LOG_TAG = "S2 CloudFree"
 
@@ -64,12 +65,12 @@ class PackageInstallTask(QgsTask):
     def finished(self, result):  # noqa: D401 (QgsTask API, GUI thread)
         if result:
             package_installer.activate(self.folder)
-            message = (f"Installed {', '.join(self.requirements)} into {self.folder}. Restart QGIS if a package "
-                       "was already imported before.")
+            message = tr("Installed {packages} into {folder}. Restart QGIS if a package was already imported "
+                         "before.").format(packages=", ".join(self.requirements), folder=self.folder)
         elif self.cancelled_by_user:
-            message = "Installation cancelled: nothing was installed."
+            message = tr("Installation cancelled: nothing was installed.")
         else:
-            message = f"Installation failed: {self.error}"
+            message = tr("Installation failed: {error}").format(error=self.error)
         QgsMessageLog.logMessage(message, LOG_TAG)
         self.relay.finishedWith.emit(bool(result), self.cancelled_by_user, message)
 

@@ -8,6 +8,7 @@ from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from .roi import format_pixel_size, roi_from_canvas, roi_from_layer, roi_from_selection, roi_pixels
 from .roi_tool import RectangleMapTool, RoiOverlay
 from .tones import span
+from .translation import tr
 from .widgets import compact_button as _button
 
 
@@ -29,19 +30,19 @@ class RoiPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        self.draw_button = _button("Draw", self)
+        self.draw_button = _button(tr("Draw"), self)
         self.draw_button.setObjectName("roiDraw")
-        self.draw_button.setToolTip("Drag a rectangle on the map (Esc or right click cancels).")
-        self.map_button = _button("Map extent", self)
+        self.draw_button.setToolTip(tr("Drag a rectangle on the map (Esc or right click cancels)."))
+        self.map_button = _button(tr("Map extent"), self)
         self.map_button.setObjectName("roiMapExtent")
-        self.map_button.setToolTip("Use what the map shows now.")
-        self.selection_button = _button("Selection", self)
+        self.map_button.setToolTip(tr("Use what the map shows now."))
+        self.selection_button = _button(tr("Selection"), self)
         self.selection_button.setObjectName("roiSelection")
-        self.selection_button.setToolTip("The bounding box of the selected polygon(s) of the vector layer "
-                                         "chosen below (or of the active layer).")
-        self.clear_button = _button("Clear", self)
+        self.selection_button.setToolTip(tr("The bounding box of the selected polygon(s) of the vector layer "
+                                            "chosen below (or of the active layer)."))
+        self.clear_button = _button(tr("Clear"), self)
         self.clear_button.setObjectName("roiClear")
-        self.clear_button.setToolTip("No ROI: runs cover the whole first Sentinel-2 layer.")
+        self.clear_button.setToolTip(tr("No ROI: runs cover the whole first Sentinel-2 layer."))
         for button in (self.draw_button, self.map_button, self.selection_button, self.clear_button):
             row.addWidget(button)
         layout.addLayout(row)
@@ -51,8 +52,8 @@ class RoiPanel(QWidget):
         self.layer_combo.setObjectName("roiLayer")
         self.layer_combo.setFilters(QgsMapLayerProxyModel.Filter.RasterLayer | QgsMapLayerProxyModel.Filter.VectorLayer)
         self.layer_combo.setAllowEmptyLayer(True)
-        self.layer_combo.setToolTip("A layer whose extent (or selected features) gives the ROI.")
-        self.layer_button = _button("Layer extent", self)
+        self.layer_combo.setToolTip(tr("A layer whose extent (or selected features) gives the ROI."))
+        self.layer_button = _button(tr("Layer extent"), self)
         self.layer_button.setObjectName("roiLayerExtent")
         row2.addWidget(self.layer_combo, 1)
         row2.addWidget(self.layer_button)
@@ -94,7 +95,7 @@ class RoiPanel(QWidget):
     def use_layer_extent(self, layer=None):
         layer = layer or self.layer_combo.currentLayer()
         if layer is None:
-            self.iface.messageBar().pushInfo("S2 CloudFree", "Choose a layer for its extent first.")
+            self.iface.messageBar().pushInfo("S2 CloudFree", tr("Choose a layer for its extent first."))
             return
         self.set_roi(roi_from_layer(layer))
 
@@ -106,8 +107,8 @@ class RoiPanel(QWidget):
                 self.set_roi(roi)
                 return True
         self.iface.messageBar().pushInfo(
-            "S2 CloudFree", "Select one or more polygons of a vector layer first (the layer chosen in the ROI "
-                            "section or the active layer).")
+            "S2 CloudFree", tr("Select one or more polygons of a vector layer first (the layer chosen in the "
+                               "ROI section or the active layer)."))
         return False
 
     def clear(self):
@@ -118,21 +119,22 @@ class RoiPanel(QWidget):
         """Show the ROI's size in pixels of ``reference_layer`` (the first checked S2 layer)."""
         roi = self.roi
         if reference_layer is None:
-            size = "no Sentinel-2 layer checked, so no reference grid yet"
+            size = tr("no Sentinel-2 layer checked, so no reference grid yet")
             pixels = None
         else:
             pixels = roi_pixels(roi, reference_layer)
             crs = reference_layer.crs()
             px = format_pixel_size(reference_layer.rasterUnitsPerPixelX(), crs)
-            grid = f"{px} pixels, {crs.authid() or crs.description() or 'no CRS'}"
+            grid = tr("{size} pixels, {crs}").format(size=px, crs=crs.authid() or crs.description() or tr("no CRS"))
             if pixels is None:
-                size = f"{span('error', 'outside the reference layer')} ({grid})"
+                size = f"{span('error', tr('outside the reference layer'))} ({grid})"
             else:
-                size = f"<b>{pixels[0]} × {pixels[1]} px</b> of the reference grid ({grid})"
+                size = tr("<b>{cols} × {rows} px</b> of the reference grid ({grid})").format(
+                    cols=pixels[0], rows=pixels[1], grid=grid)
         if roi is None:
-            text = f"Whole first Sentinel-2 layer: {size}" if pixels else f"No ROI; {size}"
+            text = (tr("Whole first Sentinel-2 layer: {size}") if pixels else tr("No ROI; {size}")).format(size=size)
         else:
-            text = f"{size}<br>ROI in {roi.crs_text()}, {roi.source}"
+            text = size + "<br>" + tr("ROI in {crs}, {source}").format(crs=roi.crs_text(), source=roi.source)
         self.info.setText(text)
         self.pixels = pixels
         return pixels

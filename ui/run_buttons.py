@@ -17,6 +17,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from .run_parameters import BACKGROUND, DIALOG, RUNS
+from .translation import tr
 from .widgets import compact_button
 
 
@@ -33,14 +34,14 @@ class RunPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
         mode_row = QHBoxLayout()
-        self.dialog_mode = QRadioButton("Open the dialog", self)
+        self.dialog_mode = QRadioButton(tr("Open the dialog"), self)
         self.dialog_mode.setObjectName("modeDialog")
-        self.dialog_mode.setToolTip("Open the algorithm's Processing dialog with the series, masks, ROI and "
-                                    "device filled in: check, change, run.")
-        self.background_mode = QRadioButton("Run in background", self)
+        self.dialog_mode.setToolTip(tr("Open the algorithm's Processing dialog with the series, masks, ROI "
+                                       "and device filled in: check, change, run."))
+        self.background_mode = QRadioButton(tr("Run in background"), self)
         self.background_mode.setObjectName("modeBackground")
-        self.background_mode.setToolTip("Run at once as a QGIS task (progress below, Cancel stops it); "
-                                        "results go to the group 'S2 CloudFree results'.")
+        self.background_mode.setToolTip(tr("Run at once as a QGIS task (progress below, Cancel stops it); "
+                                           "results go to the group 'S2 CloudFree results'."))
         self.modes = QButtonGroup(self)
         self.modes.addButton(self.dialog_mode)
         self.modes.addButton(self.background_mode)
@@ -55,23 +56,23 @@ class RunPanel(QWidget):
         self.output_folder = QgsFileWidget(self)
         self.output_folder.setObjectName("outputFolder")
         self.output_folder.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
-        self.output_folder.lineEdit().setPlaceholderText("temporary files")
-        self.output_folder.setToolTip("Folder for the outputs of background runs (empty: temporary files).")
+        self.output_folder.lineEdit().setPlaceholderText(tr("temporary files"))
+        self.output_folder.setToolTip(tr("Folder for the outputs of background runs (empty: temporary files)."))
         self.model = QgsFileWidget(self)
         self.model.setObjectName("modelPath")
-        self.model.setFilter("Checkpoints (*.pt *.pth);;All files (*)")
-        self.model.lineEdit().setPlaceholderText("seq2point checkpoint (.pt) or registry name")
-        form.addRow("Outputs", self.output_folder)
-        form.addRow("Model", self.model)
+        self.model.setFilter(tr("Checkpoints") + " (*.pt *.pth);;" + tr("All files") + " (*)")
+        self.model.lineEdit().setPlaceholderText(tr("seq2point checkpoint (.pt) or registry name"))
+        form.addRow(tr("Outputs"), self.output_folder)
+        form.addRow(tr("Model"), self.model)
         layout.addLayout(form)
 
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
         self.buttons = {}
         for i, spec in enumerate(RUNS):
-            button = compact_button(spec.button, self)
+            button = compact_button(tr(spec.button), self)
             button.setObjectName(f"run_{spec.key}")
-            button.setToolTip(spec.tooltip)
+            button.setToolTip(tr(spec.tooltip))
             button.clicked.connect(lambda _checked=False, key=spec.key: self.runRequested.emit(key))
             grid.addWidget(button, i // 3, i % 3)
             self.buttons[spec.key] = button
@@ -83,7 +84,7 @@ class RunPanel(QWidget):
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
-        self.cancel = QPushButton("Cancel", self)
+        self.cancel = QPushButton(tr("Cancel"), self)
         self.cancel.setObjectName("runCancel")
         self.cancel.setEnabled(False)
         self.cancel.clicked.connect(self.cancelRequested.emit)
@@ -100,7 +101,7 @@ class RunPanel(QWidget):
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(500)
         self.log.setMaximumHeight(90)
-        self.log.setPlaceholderText("The log of background runs (device used, dates, progress) shows here.")
+        self.log.setPlaceholderText(tr("The log of background runs (device used, dates, progress) shows here."))
         layout.addWidget(self.log)
 
         self.dialog_mode.toggled.connect(lambda on: on and self.modeChanged.emit(DIALOG))

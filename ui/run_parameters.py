@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from qgis.core import QgsApplication, QgsProcessing, QgsProcessingParameterDefinition
 
+from .translation import tr, translatable
+
 
 S2_LAYERS = "S2_LAYERS"
 MASK_LAYERS = "MASK_LAYERS"
@@ -41,20 +43,21 @@ class RunSpec:
 
 
 RUNS = (
-    RunSpec("cloudmask", "s2cloudfree:cloudmask", "Cloud masks", "cloud mask",
-            "s2cloudless cloud masks of the checked Sentinel-2 dates (L1C), one per date, for the ROI. "
-            "The masks are added to the series for the next runs.",
+    RunSpec("cloudmask", "s2cloudfree:cloudmask", translatable("Cloud masks"), "cloud mask",
+            translatable("s2cloudless cloud masks of the checked Sentinel-2 dates (L1C), one per date, for the "
+                         "ROI. The masks are added to the series for the next runs."),
             per_date=True, needs=("rasterio", "s2cloudless")),
-    RunSpec("leastcloudy", "s2cloudfree:leastcloudy", "Least cloudy", "least cloudy",
-            "The checked date with the fewest clouds in the ROI, unchanged."),
-    RunSpec("mosaic", "s2cloudfree:mosaic", "Mosaic", "mosaic",
-            "Per pixel, the mean of the clear observations of the checked dates."),
+    RunSpec("leastcloudy", "s2cloudfree:leastcloudy", translatable("Least cloudy"), "least cloudy",
+            translatable("The checked date with the fewest clouds in the ROI, unchanged.")),
+    RunSpec("mosaic", "s2cloudfree:mosaic", translatable("Mosaic"), "mosaic",
+            translatable("Per pixel, the mean of the clear observations of the checked dates.")),
     RunSpec("seq2seq", "s2cloudfree:seq2seq", "Seq2seq", "seq2seq",
-            "Sequence-to-sequence internal learning: a cloud-free version of every checked date, from a "
-            "network trained on the series itself (driven by Sentinel-1 or noise).",
+            translatable("Sequence-to-sequence internal learning: a cloud-free version of every checked date, "
+                         "from a network trained on the series itself (driven by Sentinel-1 or noise)."),
             needs=("rasterio", "torch")),
     RunSpec("seq2point", "s2cloudfree:seq2point", "Seq2point", "seq2point",
-            "CR-TS Net: one cloud-free image from the checked dates (and Sentinel-1), with a trained model.",
+            translatable("CR-TS Net: one cloud-free image from the checked dates (and Sentinel-1), with a "
+                         "trained model."),
             needs=("rasterio", "torch")),
 )
 RUN_BY_KEY = {spec.key: spec for spec in RUNS}
@@ -184,14 +187,17 @@ def missing_inputs(algorithm, series):
     problems = []
     needs_s2 = S2_LAYERS in defs or INPUT in defs
     if needs_s2 and not series.checked_s2:
-        problems.append("check at least one Sentinel-2 layer")
+        problems.append(tr("check at least one Sentinel-2 layer"))
     if MASK_LAYERS in defs and not _optional(defs[MASK_LAYERS]) and series.checked_s2 \
             and series.paired_masks() is None:
         missing = series.missing_mask_dates()
-        which = f" (missing for {', '.join(missing[:4])}{'…' if len(missing) > 4 else ''})" if missing else ""
-        problems.append(f"needs one cloud mask per checked date{which}: run Cloud masks first")
+        if missing:
+            problems.append(tr("needs one cloud mask per checked date (missing for {dates}): run Cloud masks first")
+                            .format(dates=_first_dates(missing)))
+        else:
+            problems.append(tr("needs one cloud mask per checked date: run Cloud masks first"))
     if S1_LAYERS in defs and not _optional(defs[S1_LAYERS]) and not series.checked_s1:
-        problems.append("needs Sentinel-1 layers")
+        problems.append(tr("needs Sentinel-1 layers"))
     return problems
 
 
@@ -214,32 +220,38 @@ def availability(spec, series, mode=DIALOG, inputs=None, dependencies=None):
     ``dependencies``: {package: importable} from the dock's dependency check (None: not checked)."""
     algorithm = registered_algorithm(spec.algorithm_id)
     if algorithm is None:
-        return False, f"{spec.algorithm_id} is not available in this version of the plugin."
+        return False, tr("{algorithm} is not available in this version of the plugin.").format(
+            algorithm=spec.algorithm_id)
     for package in spec.needs:
         if dependencies and dependencies.get(package) is False:
-            return False, f"{spec.button} needs the Python package '{package}' (see the top of the panel)."
+            return False, tr("{run} needs the Python package '{package}' (see the top of the panel).").format(
+                run=tr(spec.button), package=package)
     problems = missing_inputs(algorithm, series)
     if problems:
-        return False, f"{spec.button}: " + "; ".join(problems) + "."
+        return False, f"{tr(spec.button)}: " + "; ".join(problems) + "."
     note = ""
     defs = _definitions(algorithm)
     if MASK_LAYERS in defs and series.checked_s2 and series.paired_masks() is None:
         # optional masks that are not complete are not passed: the algorithm computes its own
         missing = series.missing_mask_dates()
         if series.checked_masks:
-            note = (f" The checked masks do not cover every date (missing for {', '.join(missing[:4])}"
-                    f"{'…' if len(missing) > 4 else ''}), so none are passed and the algorithm computes "
-                    "cloud masks itself.")
+            note = " " + tr("The checked masks do not cover every date (missing for {dates}), so none are passed "
+                            "and the algorithm computes cloud masks itself.").format(dates=_first_dates(missing))
         else:
-            note = " No cloud masks are checked: the algorithm computes them itself."
+            note = " " + tr("No cloud masks are checked: the algorithm computes them itself.")
     if mode == BACKGROUND:
         inputs = inputs or RunInputs.from_series(series)
         params = build_parameters(algorithm, spec, inputs, for_dialog=True)
         unfilled = unfilled_required(algorithm, params)
         if unfilled:
             names = ", ".join(d.description() or d.name() for d in unfilled)
-            return False, f"{spec.button} needs {names}: set it here or use 'Open the dialog'."
-    return True, spec.tooltip + note
+            return False, tr("{run} needs {names}: set it here or use 'Open the dialog'.").format(
+                run=tr(spec.button), names=names)
+    return True, tr(spec.tooltip) + note
+
+
+def _first_dates(dates):
+    return ", ".join(dates[:4]) + ("…" if len(dates) > 4 else "")
 
 
 def result_name(spec, series_inputs, s2_entry=None):

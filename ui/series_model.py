@@ -16,6 +16,7 @@ from qgis.core import Qgis, QgsMapLayerType, QgsRasterLayer
 
 from ..core.bands import S1_BANDS, normalise_band_name
 from ..core.dates import acquisition_date
+from .translation import tr
 
 S2 = "s2"
 S1 = "s1"
@@ -126,12 +127,17 @@ class Series:
     def summary(self):
         s2 = self.checked_s2
         dated = [e.date for e in s2 if e.date]
-        span = f", {min(dated).isoformat()} to {max(dated).isoformat()}" if dated else ""
+        dates = (tr("{n} Sentinel-2 date") if len(s2) == 1 else tr("{n} Sentinel-2 dates")).format(n=len(s2))
+        if dated:
+            dates += tr(", {first} to {last}").format(first=min(dated).isoformat(), last=max(dated).isoformat())
         masks = self.paired_masks()
-        mask_text = f"{len(masks)} masks" if masks else (
-            f"{len(self.checked_masks)} masks (not one per date)" if self.checked_masks else "no masks")
-        return (f"{len(s2)} Sentinel-2 date{'s' if len(s2) != 1 else ''}{span}; {mask_text}; "
-                f"{len(self.checked_s1)} Sentinel-1")
+        if masks:
+            mask_text = tr("{n} masks").format(n=len(masks))
+        elif self.checked_masks:
+            mask_text = tr("{n} masks (not one per date)").format(n=len(self.checked_masks))
+        else:
+            mask_text = tr("no masks")
+        return f"{dates}; {mask_text}; " + tr("{n} Sentinel-1").format(n=len(self.checked_s1))
 
 
 def layer_path(layer):

@@ -6,11 +6,12 @@ from qgis.PyQt.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTreeWid
 
 from .series_model import KIND_LABELS, MASK, OTHER, S1, S2
 from .tones import tone
+from .translation import tr, translatable
 
 COL_DATE, COL_LAYER, COL_CLOUD, COL_SOURCE = range(4)
 LAYER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ORDER = (S2, MASK, S1, OTHER)
-_GROUP_TITLES = {S2: "Sentinel-2", MASK: "Cloud masks", S1: "Sentinel-1", OTHER: "Not used"}
+_GROUP_TITLES = {S2: "Sentinel-2", MASK: translatable("Cloud masks"), S1: "Sentinel-1", OTHER: translatable("Not used")}
 
 
 def short_source(source):
@@ -40,7 +41,7 @@ class SeriesTree(QTreeWidget):
         super().__init__(parent)
         self.setObjectName("seriesTree")
         self.setColumnCount(4)
-        self.setHeaderLabels(["Date", "Layer", "Cloud", "From"])
+        self.setHeaderLabels([tr("Date"), tr("Layer"), tr("Cloud"), tr("From")])
         self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
@@ -53,9 +54,9 @@ class SeriesTree(QTreeWidget):
         header.setSectionResizeMode(COL_LAYER, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_CLOUD, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_SOURCE, QHeaderView.ResizeMode.ResizeToContents)
-        self.headerItem().setToolTip(COL_CLOUD, "Share of the ROI that is not clear in the date's cloud mask "
-                                                "(cloud, shadow or nodata); computed on demand.")
-        self.headerItem().setToolTip(COL_SOURCE, "Where the date was found: file name or GDAL metadata.")
+        self.headerItem().setToolTip(COL_CLOUD, tr("Share of the ROI that is not clear in the date's cloud mask "
+                                                   "(cloud, shadow or nodata); computed on demand."))
+        self.headerItem().setToolTip(COL_SOURCE, tr("Where the date was found: file name or GDAL metadata."))
         self._filling = False
         self._expanded = {S2: True, MASK: True, S1: True, OTHER: False}
         self.itemChanged.connect(self._on_item_changed)
@@ -75,7 +76,7 @@ class SeriesTree(QTreeWidget):
                 entries = series.of_kind(kind)
                 if not entries and kind == OTHER:
                     continue
-                group = QTreeWidgetItem(self, [f"{_GROUP_TITLES[kind]} ({len(entries)})"])
+                group = QTreeWidgetItem(self, [f"{tr(_GROUP_TITLES[kind])} ({len(entries)})"])
                 group.setData(COL_DATE, LAYER_ID_ROLE + 1, kind)
                 group.setFirstColumnSpanned(True)
                 font = QFont(group.font(COL_DATE))
@@ -124,7 +125,7 @@ class SeriesTree(QTreeWidget):
         if entry.date is None:
             item.setForeground(COL_DATE, QBrush(QColor(tone("error"))))
         if entry.kind == S2 and entry.checked and series.mask_for(entry) is None and series.checked_masks:
-            item.setToolTip(COL_CLOUD, "No cloud mask of this date is checked.")
+            item.setToolTip(COL_CLOUD, tr("No cloud mask of this date is checked."))
 
     def items_by_layer(self):
         out = {}

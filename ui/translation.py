@@ -44,3 +44,9 @@ def remove_translator():
     translator = _installed.pop("translator", None)
     if translator is not None:
         QCoreApplication.removeTranslator(translator)
+
+
+def translatable(text):
+    """Marks ``text`` for the translation file where it is defined; it is translated (``tr``) where
+    it is shown."""
+    return text
