@@ -17,6 +17,9 @@ MOSAIC_FALLBACKS = ("nodata", "constant", "least_cloudy")
 GAPFILL_METHODS = ("rbf", "linear")
 NEVER_CLEAR = ("local", "nodata")
 HARMONIZE = ("auto", "on", "off")
+SEQ2SEQ_PRESETS = ("fast", "paper")
+SEQ2POINT_SELECTIONS = ("first", "least_cloudy", "nearest")
+SEQ2POINT_PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 
 
 class Parameters:
@@ -89,6 +92,14 @@ class Parameters:
             raise InputError(f"{self.algorithm}: batch runs need MASK_LAYERS, one per S2 layer ({len(masks)} masks "
                              f"for {len(s2)} layers): make them first with `batch cloudmask`.")
         return s2, masks
+
+    def per_date_outputs(self, s2, suffix):
+        """{key: path} of one output per S2 layer in OUTPUT_FOLDER, '<input stem><suffix>.tif'."""
+        folder = os.path.abspath(self.text("OUTPUT_FOLDER", required=True))
+        stems = [os.path.splitext(os.path.basename(path))[0] for path in s2]
+        if len(set(stems)) != len(stems):
+            raise InputError(f"{self.algorithm}: batch runs need S2 layers with different file names.")
+        return {f"{stem}{suffix}": os.path.join(folder, f"{stem}{suffix}.tif") for stem in stems}
 
     def check_all_used(self):
         unknown = sorted(set(self.values) - self.used)
@@ -206,12 +217,7 @@ class GapfillJob:
         self.never_clear = p.choice("NEVER_CLEAR", NEVER_CLEAR, "local")
         self.harmonize = p.choice("HARMONIZE", HARMONIZE, "auto")
         self.memory_mb = p.number("MEMORY_MB", 512, int)
-        folder = os.path.abspath(p.text("OUTPUT_FOLDER", required=True))
-        stems = [os.path.splitext(os.path.basename(s))[0] for s in self.s2]
-        if len(set(stems)) != len(stems):
-            raise InputError("gapfill: batch runs need S2 layers with different file names.")
-        self.outputs = {f"{stem}{OUTPUT_SUFFIX}": os.path.join(folder, f"{stem}{OUTPUT_SUFFIX}.tif")
-                        for stem in stems}
+        self.outputs = p.per_date_outputs(self.s2, OUTPUT_SUFFIX)
         self.extent, self.extent_crs = extent_of(p)
         p.check_all_used()
         self.reference = self.s2[0]
@@ -292,6 +298,120 @@ class LeastCloudyJob:
         return {"OUTPUT": path}
 
 
+class Seq2SeqJob:
+    """Sequence-to-sequence internal learning per tile: each tile (core plus the gap filler's reach)
+    fits its own networks with the same SEED, so the result is not the single-process one bit for
+    bit: clear pixels are identical (they keep their observed values), the reconstructed ones agree
+    within the tolerance measured in tests/test_batch.py."""
+
+    name = "seq2seq"
+
+    def __init__(self, values):
+        from ..core import seq2seq as s2s
+        from ..core.date_regression import DEFAULT_CELL
+        from ..core.gapfill_files import reach
+
+        p = Parameters(values, self.name)
+        self.s2, self.masks = p.series_with_masks()
+        self.s1 = p.paths("S1_LAYERS")
+        self.device = p.text("DEVICE", "cpu")
+        self.seed = p.number("SEED", 0, int)
+        preset = p.choice("PRESET", SEQ2SEQ_PRESETS, s2s.DEFAULT_PRESET)
+        self.schedule = dict(preset=preset, passes=p.number("PASSES", 0, int) or None,
+                             steps=p.number("STEPS", 0, int) or None,
+                             learning_rate=p.number("LEARNING_RATE", 0.0) or None,
+                             batch_dates=p.number("BATCH_DATES", 0, int) or None)
+        s2s.make_schedule(**self.schedule)  # a wrong schedule fails here, not on every tile
+        self.tile_size = p.number("TILE_SIZE", s2s.DEFAULT_TILE_SIZE, int)
+        self.tile_overlap = p.number("TILE_OVERLAP", s2s.DEFAULT_TILE_OVERLAP, int)
+        self.max_days = p.number("MAX_DAYS", 14, int)
+        self.raw_output = p.boolean("RAW_OUTPUT", False)
+        self.memory_mb = p.number("MEMORY_MB", 512, int)
+        self.threads = p.number("CPU_THREADS", 1, int) or 1
+        self.harmonize = p.choice("HARMONIZE", HARMONIZE, "auto")
+        self.outputs = p.per_date_outputs(self.s2, s2s.OUTPUT_SUFFIX)
+        self.extent, self.extent_crs = extent_of(p)
+        p.check_all_used()
+        self.reference = self.s2[0]
+        # the 'fast' preset corrects the gap filler's image: its reach (on the regression's lattice)
+        # makes that image equal the single-process one; the network's context is within it
+        self.alignment = DEFAULT_CELL
+        self.overlap = aligned(max(reach(True, True), self.tile_overlap), self.alignment)
+
+    def run_tile(self, bounds, folder):
+        from ..core.reporting import SilentReporter
+        from ..core.seq2seq import seq2seq
+
+        seq2seq(self.s2, self.masks, folder, s1_paths=self.s1 or None, extent=bounds, device=self.device,
+                seed=self.seed, tile_size=self.tile_size, tile_overlap=self.tile_overlap, max_days=self.max_days,
+                raw_output=self.raw_output, memory_mb=self.memory_mb, threads=self.threads,
+                reporter=SilentReporter(), harmonize=self.harmonize, **self.schedule)
+        return {key: os.path.join(folder, os.path.basename(path)) for key, path in self.outputs.items()}
+
+
+class Seq2PointJob:
+    """Sequence-to-point inference per tile, with the model's receptive field and the tile blending
+    (and the gap filler's reach for models that correct its image) as overlap. The dates are chosen
+    per tile by rules that do not depend on the pixels (``nearest`` to TARGET_DATE or ``first``),
+    so every tile uses the same dates; ``least_cloudy`` is refused."""
+
+    name = "seq2point"
+
+    def __init__(self, values):
+        from ..core import seq2point as s2p
+        from ..models.checkpoint import read_checkpoint
+        from ..models.crtsnet import receptive_radius, variant_of
+        from ..models.registry import resolve_model
+
+        p = Parameters(values, self.name)
+        self.s2 = p.paths("S2_LAYERS", required=True)
+        self.masks = p.paths("MASK_LAYERS")
+        if self.masks and len(self.masks) != len(self.s2):
+            raise InputError(f"seq2point: MASK_LAYERS needs one mask per S2 layer ({len(self.masks)} masks for "
+                             f"{len(self.s2)} layers).")
+        self.s1 = p.paths("S1_LAYERS")
+        self.model = resolve_model(p.text("MODEL", required=True), allow_download=False)
+        self.selection = p.choice("SELECTION", SEQ2POINT_SELECTIONS, "nearest")
+        if self.selection == "least_cloudy":
+            raise InputError("seq2point: SELECTION least_cloudy chooses the dates over the whole region, which "
+                             "tiles cannot reproduce: use nearest (with TARGET_DATE) or first in batch runs.")
+        self.target_date = p.text("TARGET_DATE")
+        self.max_days = p.number("MAX_DAYS", s2p.DEFAULT_MAX_DAYS, int)
+        self.device = p.text("DEVICE", "cpu")
+        self.precision = p.choice("PRECISION", SEQ2POINT_PRECISIONS, "auto")
+        self.tile_size = p.number("TILE_SIZE", 0, int)
+        self.tile_overlap = p.number("OVERLAP", s2p.DEFAULT_OVERLAP, int)
+        self.memory_mb = p.number("MEMORY_MB", 0, int) or None
+        self.threads = p.number("THREADS", 1, int) or 1
+        self.harmonize = p.choice("HARMONIZE", HARMONIZE, "auto")
+        self.outputs = {"OUTPUT": os.path.abspath(p.text("OUTPUT", required=True))}
+        self.extent, self.extent_crs = extent_of(p)
+        p.check_all_used()
+        self.reference = self.s2[0]
+        config = read_checkpoint(self.model)["config"]
+        context = receptive_radius(config) + self.tile_overlap
+        self.alignment = 1
+        if variant_of(config) == "gapfill-prior":
+            from ..core.date_regression import DEFAULT_CELL
+            from ..core.gapfill_files import reach
+
+            self.alignment = DEFAULT_CELL
+            context += reach(False, True)
+        self.overlap = aligned(context, self.alignment)
+
+    def run_tile(self, bounds, folder):
+        from ..core.reporting import SilentReporter
+        from ..core.seq2point import seq2point
+
+        path = os.path.join(folder, "output.tif")
+        seq2point(self.s2, path, self.model, s1_paths=self.s1 or None, mask_paths=self.masks or None,
+                  extent=bounds, selection=self.selection, max_days=self.max_days, device=self.device,
+                  tile_size=self.tile_size, overlap=self.tile_overlap, memory_mb=self.memory_mb,
+                  precision=self.precision, threads=self.threads, reporter=SilentReporter(),
+                  harmonize=self.harmonize, target_date=self.target_date)
+        return {"OUTPUT": path}
+
+
 def clear_counts(algorithm, values, bounds):
     """Phase 1 of least cloudy on one tile: (input index, clear, valid, total) per date."""
     from ..core.clear_statistics import clear_statistics
@@ -308,7 +428,7 @@ def clear_counts(algorithm, values, bounds):
     return [(item.input_index, s.clear, s.valid, s.total) for item, s in zip(series.items, stats)]
 
 
-JOBS = {job.name: job for job in (MosaicJob, CloudMaskJob, GapfillJob, LeastCloudyJob)}
+JOBS = {job.name: job for job in (MosaicJob, CloudMaskJob, GapfillJob, LeastCloudyJob, Seq2SeqJob, Seq2PointJob)}
 
 
 def make_job(algorithm, values):

@@ -23,7 +23,7 @@ MANIFEST = "manifest.json"
 #: Tags that describe a tile's own pixels (counts, error estimates, coverage): a tile's value would be
 #: wrong for the whole output, so the assembled outputs leave them out.
 TILE_STATISTIC_TAGS = ("S2CF_FILLED_PIXELS", "S2CF_ESTIMATED_RMSE", "S2CF_ESTIMATED_RMSE_RUN",
-                       "S2CF_HELD_OUT_PIXELS", "S2CF_CLOUD_COVERAGE")
+                       "S2CF_ESTIMATED_RMSE_PRIOR", "S2CF_HELD_OUT_PIXELS", "S2CF_CLOUD_COVERAGE")
 
 
 def sha256_of(path):

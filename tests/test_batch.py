@@ -196,3 +196,82 @@ def test_wrong_parameters_are_refused(sample, tmp_path):
     done = subprocess.run([sys.executable, "-m", "s2cloudfree.batch", "mosaic", f"S2_LAYERS={sample.s2[0]}",
                            f"OUTPUT={tmp_path / 'm.tif'}"], capture_output=True, text=True, env=env, check=False)
     assert done.returncode == 2 and "MASK_LAYERS" in done.stderr
+
+
+def test_seq2seq_in_tiles_within_the_tolerance(client, tmp_path):
+    """Each tile fits its own networks (same SEED), so the result is not bit-identical: clear pixels
+    are (they keep their observations), and the reconstructed pixels' error against the truth stays
+    within 10 % (+0.002 reflectance) of the single-process run's."""
+    from s2cloudfree.core.sample import generate_sample_series
+    from s2cloudfree.core.seq2seq import seq2seq
+
+    # 2 x 2 tiles of 112 px on 224 px: with the 96 px overlap each tile sees 208 of the 224 px
+    series = generate_sample_series(str(tmp_path / "s"), n_dates=4, size=224, seed=11, s1=False, fast=True)
+    settings = dict(STEPS="8", TILE_SIZE="256", SEED="3", DEVICE="cpu", CPU_THREADS="1")
+    values = values_of(S2_LAYERS=series.s2, MASK_LAYERS=series.masks, OUTPUT_FOLDER=str(tmp_path / "batch"),
+                       **settings)
+    job = make_job("seq2seq", values)
+    assert job.overlap == 96 and job.alignment == 16
+    result = run(job, values, 112, client=client, log=lambda m: None)
+    assert result["tiles"] == 4 and not result["failed"]
+    seq2seq(series.s2, series.masks, str(tmp_path / "one"), device="cpu", seed=3, steps=8, tile_size=256,
+            threads=1, reporter=SilentReporter())
+    errors = {"batch": [], "one": []}
+    for s2, mask, truth in zip(series.s2, series.masks, series.truth):
+        name = Path(s2).stem + "_cloudfree.tif"
+        made, made_profile = read(tmp_path / "batch" / name)
+        one, _ = read(tmp_path / "one" / name)
+        clear = read(mask)[0][0] == 0
+        assert np.array_equal(made[:, clear], one[:, clear])           # observed values kept, bit for bit
+        assert np.array_equal(made == made_profile["nodata"], one == made_profile["nodata"])
+        cloudy = ~clear
+        expected = read(truth)[0][:, cloudy].astype(np.float64)
+        errors["batch"].append(made[:, cloudy].astype(np.float64) - expected)
+        errors["one"].append(one[:, cloudy].astype(np.float64) - expected)
+        with rasterio.open(tmp_path / "batch" / name) as ds:
+            assert "S2CF_ESTIMATED_RMSE" not in ds.tags() and ds.tags()["S2CF_ALGORITHM"] == "seq2seq"
+    rmse = {k: float(np.sqrt(np.mean(np.concatenate(v, axis=1) ** 2))) / 10000 for k, v in errors.items()}
+    assert rmse["batch"] <= 1.10 * rmse["one"] + 0.002, rmse
+
+
+def test_seq2point_in_tiles_equals_one_process_within_one_dn(sample, client, tmp_path):
+    """Inference only: with the receptive field and the blending margin as overlap, a tile's core is
+    what one process computes, up to the rounding of differently shaped convolutions (at most 1 DN)."""
+    torch = pytest.importorskip("torch")
+    from s2cloudfree.core.bands import L1C_BANDS
+    from s2cloudfree.core.seq2point import seq2point
+    from s2cloudfree.models.checkpoint import save_checkpoint
+    from s2cloudfree.models.crtsnet import build_model, model_config, receptive_radius
+
+    config = model_config("crtsnet-lite", bands=L1C_BANDS, n_inputs=3, use_s1=False, features=8,
+                          blocks_2d=1, blocks_3d=1)
+    torch.manual_seed(0)
+    model = str(tmp_path / "tiny.pt")
+    save_checkpoint(model, build_model(config), config, training={"data": "none (random)"})
+    values = values_of(S2_LAYERS=sample.s2, MODEL=model, SELECTION="first", TILE_SIZE="64", OVERLAP="16",
+                       DEVICE="cpu", OUTPUT=str(tmp_path / "s2p.tif"))
+    job = make_job("seq2point", values)
+    assert job.overlap == receptive_radius(config) + 16
+    result = run(job, values, TILE, client=client, log=lambda m: None)
+    assert result["tiles"] == 9 and not result["failed"]
+    seq2point(sample.s2, str(tmp_path / "ref.tif"), model, selection="first", tile_size=64, overlap=16,
+              device="cpu", threads=1, reporter=SilentReporter())
+    made, made_profile = read(tmp_path / "s2p.tif")
+    ref, ref_profile = read(tmp_path / "ref.tif")
+    assert made.shape == ref.shape and made_profile["transform"] == ref_profile["transform"]
+    difference = np.abs(made.astype(np.int64) - ref.astype(np.int64))
+    assert difference.max() <= 1 and np.mean(difference == 0) > 0.99, (difference.max(), np.mean(difference == 0))
+    with pytest.raises(InputError, match="least_cloudy chooses the dates over the whole region"):
+        make_job("seq2point", values_of(S2_LAYERS=sample.s2, MODEL=model, SELECTION="1",
+                                        OUTPUT=str(tmp_path / "x.tif")))
+
+
+def test_batch_choices_follow_the_processing_algorithms():
+    """Enum indices mean the same in a batch run as in qgis_process."""
+    from s2cloudfree.batch import jobs
+    from s2cloudfree.processing_provider.seq2point_algorithm import PRECISION_OPTIONS, SELECTION_OPTIONS
+    from s2cloudfree.processing_provider.seq2seq_algorithm import PRESET_OPTIONS
+
+    assert jobs.SEQ2POINT_SELECTIONS == tuple(name for name, _ in SELECTION_OPTIONS)
+    assert jobs.SEQ2POINT_PRECISIONS == tuple(PRECISION_OPTIONS)
+    assert jobs.SEQ2SEQ_PRESETS == tuple(name for name, _ in PRESET_OPTIONS)
