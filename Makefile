@@ -45,7 +45,7 @@ PYTEST_ARGS ?=
 
 bench-mask-sources: setup
 	$(VENV_PY) benchmarks/bench_mask_sources.py
-.PHONY: help setup apt-deps test demo bench bench-quality bench-seq2point-quality package publish-check release-venv clean distclean
+.PHONY: help setup apt-deps test demo bench bench-quality bench-seq2point-quality bench-batch package publish-check release-venv clean distclean
 
 help:
 	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
@@ -114,6 +114,9 @@ bench-quality: setup
 
 bench-seq2point-quality: setup
 	$(VENV_PY) benchmarks/bench_seq2point_quality.py $(BENCH_ARGS)
+
+bench-batch: setup
+	$(VENV_PY) benchmarks/bench_batch.py $(BENCH_ARGS)
 
 package: release-venv
 	scripts/build-release.sh

@@ -17,6 +17,7 @@ MOSAIC_FALLBACKS = ("nodata", "constant", "least_cloudy")
 GAPFILL_METHODS = ("rbf", "linear")
 NEVER_CLEAR = ("local", "nodata")
 HARMONIZE = ("auto", "on", "off")
+MASK_METHODS = ("s2cloudless", "scl", "csmask", "auto")
 SEQ2SEQ_PRESETS = ("fast", "paper")
 SEQ2POINT_SELECTIONS = ("first", "least_cloudy", "nearest")
 SEQ2POINT_PRECISIONS = ("auto", "fp32", "bf16", "fp16")
@@ -167,10 +168,15 @@ class CloudMaskJob:
         if len(self.input) != 1:
             raise InputError("cloudmask: INPUT takes one raster.")
         self.reference = self.input[0]
-        method = p.text("METHOD")
-        if method not in (None, "0", "s2cloudless"):
-            raise InputError("cloudmask: batch runs compute s2cloudless masks (METHOD 0); the other methods "
-                             "are not tiled yet.")
+        # METHOD as the Processing algorithm numbers it; automatic and ukis-csmask are not tiled
+        self.method = p.choice("METHOD", MASK_METHODS, "s2cloudless")
+        if self.method not in ("s2cloudless", "scl"):
+            raise InputError("cloudmask: batch runs compute s2cloudless (METHOD 0) or Sen2Cor scene "
+                             "classification (METHOD 1) masks; ukis-csmask and automatic are not tiled yet.")
+        self.scl = p.paths("SCL", required=self.method == "scl")
+        if self.method == "scl" and len(self.scl) != 1:
+            raise InputError("cloudmask: METHOD 1 needs one SCL layer (SCL=file).")
+        self.scl_classes = p.text("SCL_CLASSES")  # None: the scene classification's default classes
         self.threshold = p.number("THRESHOLD", 0.4)
         self.average_over = p.number("AVERAGE_OVER", 4, int)
         self.dilation_size = p.number("DILATION_SIZE", 2, int)
@@ -178,20 +184,34 @@ class CloudMaskJob:
         self.clip = p.boolean("CLIP_REFLECTANCE", True)
         self.memory_mb = p.number("MEMORY_MB", 512, int)
         self.outputs = {"OUTPUT_MASK": os.path.abspath(p.text("OUTPUT_MASK", required=True))}
-        probability = p.text("OUTPUT_PROBABILITY")
-        if probability:
-            self.outputs["OUTPUT_PROBABILITY"] = os.path.abspath(probability)
+        for name in ("OUTPUT_PROBABILITY", "OUTPUT_CLASSES"):
+            path = p.text(name)
+            if path:
+                self.outputs[name] = os.path.abspath(path)
+        if "OUTPUT_CLASSES" in self.outputs and self.method != "scl":
+            raise InputError("cloudmask: OUTPUT_CLASSES is written with METHOD 1 (scene classification) only.")
+        if "OUTPUT_PROBABILITY" in self.outputs and self.method != "s2cloudless":
+            raise InputError("cloudmask: OUTPUT_PROBABILITY is written with METHOD 0 (s2cloudless) only.")
         self.extent, self.extent_crs = extent_of(p)
         p.check_all_used()
         from ..core.cloudmask import overlap_for
 
-        self.overlap = overlap_for(self.average_over, self.dilation_size)
+        # the scene classification is read pixel by pixel (nearest neighbour): no overlap
+        self.overlap = overlap_for(self.average_over, self.dilation_size) if self.method == "s2cloudless" else 0
 
     def run_tile(self, bounds, folder):
         from ..core.cloudmask import compute_cloud_mask
         from ..core.reporting import SilentReporter
 
         files = {key: os.path.join(folder, f"{key.lower()}.tif") for key in self.outputs}
+        if self.method == "scl":
+            from ..core.scl_mask import compute_scl_mask
+
+            classes = {"classes": self.scl_classes} if self.scl_classes else {}
+            compute_scl_mask(self.scl[0], files["OUTPUT_MASK"], self.reference, extent=bounds,
+                             memory_mb=self.memory_mb, reporter=SilentReporter(),
+                             classes_path=files.get("OUTPUT_CLASSES"), **classes)
+            return files
         compute_cloud_mask(self.reference, files["OUTPUT_MASK"], files.get("OUTPUT_PROBABILITY"),
                            threshold=self.threshold, average_over=self.average_over,
                            dilation_size=self.dilation_size, extent_bounds=bounds, harmonize=self.harmonize,

@@ -189,7 +189,9 @@ def assemble_cog(grid, parts, path):
     partial = os.path.join(folder, f".{base}.partial.tif")
     try:
         write_vrt(grid, parts, vrt)
-        rio_copy(vrt, partial, driver="COG", COMPRESS="DEFLATE", BIGTIFF="IF_SAFER", NUM_THREADS="ALL_CPUS")
+        # no NUM_THREADS: with it GDAL 3.6 (Debian 12) reads the band-interleaved tiles multi-threaded
+        # and prints an 'ExtraSamples' error per block (results right, console flooded; fixed in 3.7.1)
+        rio_copy(vrt, partial, driver="COG", COMPRESS="DEFLATE", BIGTIFF="IF_SAFER")
         os.replace(partial, path)
     finally:
         for leftover in (vrt, partial):

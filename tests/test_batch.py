@@ -269,9 +269,70 @@ def test_seq2point_in_tiles_equals_one_process_within_one_dn(sample, client, tmp
 def test_batch_choices_follow_the_processing_algorithms():
     """Enum indices mean the same in a batch run as in qgis_process."""
     from s2cloudfree.batch import jobs
+    from s2cloudfree.processing_provider.algorithm_base import MASK_METHODS
     from s2cloudfree.processing_provider.seq2point_algorithm import PRECISION_OPTIONS, SELECTION_OPTIONS
     from s2cloudfree.processing_provider.seq2seq_algorithm import PRESET_OPTIONS
 
     assert jobs.SEQ2POINT_SELECTIONS == tuple(name for name, _ in SELECTION_OPTIONS)
     assert jobs.SEQ2POINT_PRECISIONS == tuple(PRECISION_OPTIONS)
     assert jobs.SEQ2SEQ_PRESETS == tuple(name for name, _ in PRESET_OPTIONS)
+    assert jobs.MASK_METHODS == tuple(name for name, _ in MASK_METHODS)
+
+
+def test_scene_classification_masks_in_tiles_equal_one_process(client, shared_data, tmp_path):
+    """METHOD 1 on a real Level-2A date with its SCL at 20 m: tiles of 23 px cut through 20 m pixels,
+    and the masks and classes still equal the single-process ones."""
+    from s2cloudfree.core.scl_mask import compute_scl_mask
+
+    folder = shared_data / "belgium_31UDS_s1s2"
+    scl_path = sorted(folder.glob("scl_*.tif"))[1]
+    s2_path = str(scl_path).replace("/scl_", "/s2_")
+    with rasterio.open(scl_path) as ds:
+        scl, profile, transform = ds.read(1), ds.profile.copy(), ds.transform
+    for key in ("blockxsize", "blockysize", "tiled"):
+        profile.pop(key, None)
+    profile.update(width=scl.shape[1] // 2, height=scl.shape[0] // 2, transform=transform * transform.scale(2, 2))
+    coarse = tmp_path / scl_path.name
+    with rasterio.open(coarse, "w", **profile) as out:
+        out.write(scl[::2, ::2], 1)
+    values = values_of(INPUT=s2_path, METHOD="1", SCL=str(coarse), SCL_CLASSES="3,8,9,10,11",
+                       OUTPUT_MASK=str(tmp_path / "mask.tif"), OUTPUT_CLASSES=str(tmp_path / "classes.tif"))
+    job = make_job("cloudmask", values)
+    assert job.overlap == 0
+    result = run(job, values, 23, client=client, log=lambda m: None)
+    assert result["tiles"] == 9 and not result["failed"]
+    compute_scl_mask(str(coarse), str(tmp_path / "ref.tif"), s2_path, classes="3,8,9,10,11",
+                     reporter=SilentReporter(), classes_path=str(tmp_path / "ref_classes.tif"))
+    assert_same_raster(tmp_path / "mask.tif", tmp_path / "ref.tif")
+    assert_same_raster(tmp_path / "classes.tif", tmp_path / "ref_classes.tif")
+    assert 0 < read(tmp_path / "mask.tif")[0].mean() < 255   # clear and not clear pixels both present
+    with pytest.raises(InputError, match="ukis-csmask and automatic are not tiled"):
+        make_job("cloudmask", values_of(INPUT=s2_path, METHOD="3", OUTPUT_MASK=str(tmp_path / "x.tif")))
+    with pytest.raises(InputError, match="METHOD 1 needs one SCL layer|SCL is required"):
+        make_job("cloudmask", values_of(INPUT=s2_path, METHOD="scl", OUTPUT_MASK=str(tmp_path / "x.tif")))
+
+
+def test_assembly_with_overviews_is_quiet_and_exact(client, tmp_path, capfd):
+    """A 13-band output large enough for COG overviews: GDAL 3.6's multi-threaded reading of the
+    band-interleaved tiles printed an error per block (harmless, but hundreds of 'ERROR 1' lines on
+    the console); the assembly reads them single-threaded. Full resolution and overviews equal a COG
+    made from the single-process output."""
+    from rasterio.shutil import copy as rio_copy
+
+    from s2cloudfree.core.mosaic import mosaic
+    from s2cloudfree.core.sample import generate_sample_series
+
+    big = generate_sample_series(str(tmp_path / "s"), n_dates=2, size=1024, seed=3, truth=False, s1=False, fast=True)
+    values = values_of(S2_LAYERS=big.s2, MASK_LAYERS=big.masks, OUTPUT=str(tmp_path / "m.tif"))
+    capfd.readouterr()
+    result = run(make_job("mosaic", values), values, 512, client=client, log=lambda m: None)
+    assert result["tiles"] == 4 and not result["failed"]
+    captured = capfd.readouterr()
+    assert "ERROR" not in captured.err and "ERROR" not in captured.out, captured.err[:500]
+    mosaic(big.s2, big.masks, str(tmp_path / "ref.tif"), reporter=SilentReporter(), threads=1)
+    rio_copy(str(tmp_path / "ref.tif"), str(tmp_path / "ref_cog.tif"), driver="COG", COMPRESS="DEFLATE")
+    with rasterio.open(tmp_path / "m.tif") as made, rasterio.open(tmp_path / "ref_cog.tif") as ref:
+        assert made.overviews(1) == ref.overviews(1) and made.overviews(1)
+        for factor in [1] + made.overviews(1):
+            shape = (made.count, made.height // factor, made.width // factor)
+            assert np.array_equal(made.read(out_shape=shape), ref.read(out_shape=shape)), factor
