@@ -182,16 +182,20 @@ def run(job, values, tile_size=1024, client=None, scheduler=None, workers=None, 
 def assemble_cog(grid, parts, path):
     """One Cloud-Optimised GeoTIFF on ``grid`` from the tiles' cores: a VRT over them is copied
     into a COG in one pass (temporary file, then renamed)."""
+    import rasterio
     from rasterio.shutil import copy as rio_copy
 
     folder, base = os.path.split(os.path.abspath(path))
     vrt = os.path.join(folder, f".{base}.tiles.vrt")
     partial = os.path.join(folder, f".{base}.partial.tif")
+    with rasterio.open(parts[0][1]) as first:
+        band_interleaved = first.count > 1 and first.interleaving == rasterio.enums.Interleaving.band
+    # Multi-threaded, GDAL 3.6 (Debian 12) reads band-interleaved multi-band tiles right but prints an
+    # 'ExtraSamples' error per block (hundreds of lines; fixed in GDAL 3.7.1): those are read with one thread
+    threads = {} if band_interleaved else {"NUM_THREADS": "ALL_CPUS"}
     try:
         write_vrt(grid, parts, vrt)
-        # no NUM_THREADS: with it GDAL 3.6 (Debian 12) reads the band-interleaved tiles multi-threaded
-        # and prints an 'ExtraSamples' error per block (results right, console flooded; fixed in 3.7.1)
-        rio_copy(vrt, partial, driver="COG", COMPRESS="DEFLATE", BIGTIFF="IF_SAFER")
+        rio_copy(vrt, partial, driver="COG", COMPRESS="DEFLATE", BIGTIFF="IF_SAFER", **threads)
         os.replace(partial, path)
     finally:
         for leftover in (vrt, partial):
