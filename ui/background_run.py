@@ -151,11 +151,12 @@ class BackgroundRun(QObject):
                     self.values.append((job.label, values))
                     self.logged.emit("info", ", ".join(f"{k} = {v}" for k, v in values.items()))
             except Exception as exc:  # noqa: BLE001 (a broken output must not break the dock)
-                self.logged.emit("error", tr("Could not add the result of {label}: {error}").format(label=job.label, error=exc))
+                self.logged.emit("error", tr("Could not add the result of {label}: {error}").format(
+                    label=job.label, error=exc))
         else:
             self.ok = False
-            self.logged.emit("warning" if self.cancelled else "error",
-                             f"{job.label}: " + (tr("cancelled") if self.cancelled else tr("failed (see the log above)")))
+            outcome = tr("cancelled") if self.cancelled else tr("failed (see the log above)")
+            self.logged.emit("warning" if self.cancelled else "error", f"{job.label}: {outcome}")
         self.jobFinished.emit(job, bool(ok and not self.cancelled), dict(results or {}), layers)
         self._context = None
         self._feedback = None

@@ -318,7 +318,8 @@ class S2CloudFreeDock(QgsDockWidget):
                 try:
                     mask.cloud_fraction = cloud_fraction(mask.path, bounds)
                 except Exception as exc:  # noqa: BLE001 (an unreadable mask must not break the dock)
-                    self.run_panel.append_log("warning", tr("Cloud % of {layer}: {error}").format(layer=mask.name, error=exc))
+                    self.run_panel.append_log("warning", tr("Cloud % of {layer}: {error}").format(
+                        layer=mask.name, error=exc))
                     mask.cloud_fraction = None
                 out[mask.layer_id] = mask.cloud_fraction
             for s2 in self.series.s2:
@@ -454,7 +455,8 @@ class S2CloudFreeDock(QgsDockWidget):
         run.finished.connect(self._on_run_finished)
         self.run_in_progress = run
         self.run_panel.set_running(True)
-        self.run_panel.status.setText((tr("Running {n} job…") if len(jobs) == 1 else tr("Running {n} jobs…")).format(n=len(jobs)))
+        running = tr("Running {n} job…") if len(jobs) == 1 else tr("Running {n} jobs…")
+        self.run_panel.status.setText(running.format(n=len(jobs)))
         self.update_buttons()
         run.start()
         return run
