@@ -7,6 +7,7 @@ does not know, and settings whose result would depend on the tiling (a choice ma
 region), are refused with a message rather than computed differently.
 """
 
+import contextlib
 import os
 
 from ..core.errors import InputError
@@ -85,14 +86,42 @@ class Parameters:
         raise InputError(f"{self.algorithm}: {name}={value!r}: use one of "
                          + ", ".join(f"{i} ({o})" for i, o in enumerate(options)) + ".")
 
-    def series_with_masks(self):
-        """S2_LAYERS and MASK_LAYERS, one mask per layer (batch runs do not compute masks)."""
+    def series_with_masks(self, computed=False):
+        """S2_LAYERS and MASK_LAYERS, one mask per layer. With ``computed``, MASK_LAYERS may be left
+        out: masks are then computed in each tile (see :meth:`computed_masks`)."""
         s2 = self.paths("S2_LAYERS", required=True)
         masks = self.paths("MASK_LAYERS")
-        if len(masks) != len(s2):
+        if len(masks) != len(s2) and (masks or not computed):
             raise InputError(f"{self.algorithm}: batch runs need MASK_LAYERS, one per S2 layer ({len(masks)} masks "
-                             f"for {len(s2)} layers): make them first with `batch cloudmask`.")
+                             f"for {len(s2)} layers): make them first with `batch cloudmask`"
+                             + (", or give none to have s2cloudless masks computed in each tile." if computed
+                                else "."))
         return s2, masks
+
+    def computed_masks(self, s2, harmonize, method_name="METHOD"):
+        """(CloudMaskSettings, overlap in px) for masks computed in each tile when MASK_LAYERS is
+        not given: s2cloudless with THRESHOLD, AVERAGE_OVER and DILATION_SIZE, as the Processing
+        algorithm computes them. METHOD automatic (its default) is accepted when it means
+        s2cloudless for every layer; ukis-csmask masks are not tiled."""
+        from ..core.cloudmask import overlap_for
+        from ..core.mask_method import choose_method
+        from ..core.series_masks import CloudMaskSettings
+
+        method = self.choice(method_name, MASK_METHODS, "auto")
+        settings = CloudMaskSettings(threshold=self.number("THRESHOLD", 0.4),
+                                     average_over=self.number("AVERAGE_OVER", 4, int),
+                                     dilation_size=self.number("DILATION_SIZE", 2, int), harmonize=harmonize)
+        if method == "auto":
+            for path in s2:
+                chosen, why = choose_method(path)
+                if chosen != "s2cloudless":
+                    raise InputError(f"{self.algorithm}: without MASK_LAYERS, METHOD automatic would use ukis-csmask "
+                                     f"for {path} ({why}), which batch runs do not tile: make the masks first "
+                                     "(cloudmask_series in QGIS, or `batch cloudmask METHOD=1` from the SCL).")
+        elif method != "s2cloudless":
+            raise InputError(f"{self.algorithm}: without MASK_LAYERS, batch runs compute s2cloudless masks ({method_name} "
+                             "0, or automatic on Level-1C layers); give MASK_LAYERS for the other methods.")
+        return settings, overlap_for(settings.average_over, settings.dilation_size)
 
     def per_date_outputs(self, s2, suffix):
         """{key: path} of one output per S2 layer in OUTPUT_FOLDER, '<input stem><suffix>.tif'."""
@@ -102,11 +131,32 @@ class Parameters:
             raise InputError(f"{self.algorithm}: batch runs need S2 layers with different file names.")
         return {f"{stem}{suffix}": os.path.join(folder, f"{stem}{suffix}.tif") for stem in stems}
 
+    def mask_source(self, s2, masks, harmonize, method_name="METHOD"):
+        """(CloudMaskSettings or None, extra overlap): None and 0 when MASK_LAYERS are given (the
+        mask settings are then not used, as in the Processing algorithm)."""
+        if masks:
+            for name in (method_name, "THRESHOLD", "AVERAGE_OVER", "DILATION_SIZE"):
+                self._get(name)
+            return None, 0
+        return self.computed_masks(s2, harmonize, method_name)
+
     def check_all_used(self):
         unknown = sorted(set(self.values) - self.used)
         if unknown:
             raise InputError(f"{self.algorithm}: unknown or unsupported parameter(s) in batch runs: "
                              f"{', '.join(unknown)}.")
+
+
+@contextlib.contextmanager
+def masks_for_tile(job, bounds):
+    """The job's MASK_LAYERS, or s2cloudless masks computed for the tile's window into a temporary
+    folder that is removed afterwards (``job.mask_settings``)."""
+    from ..core.reporting import SilentReporter
+    from ..core.series_masks import series_masks
+
+    with series_masks(job.s2, job.masks or None, bounds, None, job.mask_settings, SilentReporter(),
+                      job.memory_mb, "cpu") as (masks, _reporter):
+        yield masks
 
 
 def extent_of(params):
@@ -132,12 +182,13 @@ class MosaicJob:
 
     def __init__(self, values):
         p = Parameters(values, self.name)
-        self.s2, self.masks = p.series_with_masks()
+        self.s2, self.masks = p.series_with_masks(computed=True)
         self.fallback = p.choice("FALLBACK", MOSAIC_FALLBACKS, "nodata")
         if self.fallback == "least_cloudy":
             raise InputError("mosaic: FALLBACK least_cloudy chooses one date over the whole region, which tiles "
                              "cannot reproduce: use nodata (0) or constant (1) in batch runs.")
         self.harmonize = p.choice("HARMONIZE", HARMONIZE, "auto")
+        self.mask_settings, mask_overlap = p.mask_source(self.s2, self.masks, self.harmonize)
         self.memory_mb = p.number("MEMORY_MB", 512, int)
         self.outputs = {"OUTPUT": os.path.abspath(p.text("OUTPUT", required=True))}
         count = p.text("OUTPUT_COUNT")
@@ -146,15 +197,16 @@ class MosaicJob:
         self.extent, self.extent_crs = extent_of(p)
         p.check_all_used()
         self.reference = self.s2[0]
-        self.overlap = 0  # a pixel's mean uses that pixel only
+        self.overlap = mask_overlap  # a pixel's mean uses that pixel only (and its mask, its neighbours)
 
     def run_tile(self, bounds, folder):
         from ..core.mosaic import mosaic
         from ..core.reporting import SilentReporter
 
         files = {key: os.path.join(folder, f"{key.lower()}.tif") for key in self.outputs}
-        mosaic(self.s2, self.masks, files["OUTPUT"], files.get("OUTPUT_COUNT"), extent=bounds, fallback=self.fallback,
-               memory_mb=self.memory_mb, threads=1, reporter=SilentReporter(), harmonize=self.harmonize)
+        with masks_for_tile(self, bounds) as masks:
+            mosaic(self.s2, masks, files["OUTPUT"], files.get("OUTPUT_COUNT"), extent=bounds, fallback=self.fallback,
+                   memory_mb=self.memory_mb, threads=1, reporter=SilentReporter(), harmonize=self.harmonize)
         return files
 
 
@@ -228,7 +280,7 @@ class GapfillJob:
         from ..core.gapfill_files import OUTPUT_SUFFIX, reach
 
         p = Parameters(values, self.name)
-        self.s2, self.masks = p.series_with_masks()
+        self.s2, self.masks = p.series_with_masks(computed=True)
         self.method = p.choice("METHOD", GAPFILL_METHODS, "rbf")
         sigmas = p.text("SIGMAS")
         self.sigmas = tuple(float(s) for s in sigmas.split(",")) if sigmas else gf.DEFAULT_SIGMAS
@@ -236,6 +288,7 @@ class GapfillJob:
         self.regression = p.boolean("REGRESSION", True)
         self.never_clear = p.choice("NEVER_CLEAR", NEVER_CLEAR, "local")
         self.harmonize = p.choice("HARMONIZE", HARMONIZE, "auto")
+        self.mask_settings, mask_overlap = p.mask_source(self.s2, self.masks, self.harmonize, "MASK_METHOD")
         self.memory_mb = p.number("MEMORY_MB", 512, int)
         self.outputs = p.per_date_outputs(self.s2, OUTPUT_SUFFIX)
         self.extent, self.extent_crs = extent_of(p)
@@ -245,15 +298,16 @@ class GapfillJob:
         from ..core.date_regression import DEFAULT_CELL
 
         self.alignment = DEFAULT_CELL if self.regression else 1
-        self.overlap = aligned(reach(self.never_clear == "local", self.regression), self.alignment)
+        self.overlap = aligned(reach(self.never_clear == "local", self.regression) + mask_overlap, self.alignment)
 
     def run_tile(self, bounds, folder):
         from ..core.gapfill_files import gapfill
         from ..core.reporting import SilentReporter
 
-        gapfill(self.s2, self.masks, folder, extent=bounds, method=self.method, sigmas=self.sigmas,
-                screen=self.screen, never_clear=self.never_clear, estimate=False, regression=self.regression,
-                memory_mb=self.memory_mb, threads=1, reporter=SilentReporter(), harmonize=self.harmonize)
+        with masks_for_tile(self, bounds) as masks:
+            gapfill(self.s2, masks, folder, extent=bounds, method=self.method, sigmas=self.sigmas,
+                    screen=self.screen, never_clear=self.never_clear, estimate=False, regression=self.regression,
+                    memory_mb=self.memory_mb, threads=1, reporter=SilentReporter(), harmonize=self.harmonize)
         return {key: os.path.join(folder, os.path.basename(path)) for key, path in self.outputs.items()}
 
 
@@ -332,7 +386,7 @@ class Seq2SeqJob:
         from ..core.gapfill_files import reach
 
         p = Parameters(values, self.name)
-        self.s2, self.masks = p.series_with_masks()
+        self.s2, self.masks = p.series_with_masks(computed=True)
         self.s1 = p.paths("S1_LAYERS")
         self.device = p.text("DEVICE", "cpu")
         self.seed = p.number("SEED", 0, int)
@@ -349,6 +403,7 @@ class Seq2SeqJob:
         self.memory_mb = p.number("MEMORY_MB", 512, int)
         self.threads = p.number("CPU_THREADS", 1, int) or 1
         self.harmonize = p.choice("HARMONIZE", HARMONIZE, "auto")
+        self.mask_settings, mask_overlap = p.mask_source(self.s2, self.masks, self.harmonize)
         self.outputs = p.per_date_outputs(self.s2, s2s.OUTPUT_SUFFIX)
         self.extent, self.extent_crs = extent_of(p)
         p.check_all_used()
@@ -356,16 +411,17 @@ class Seq2SeqJob:
         # the 'fast' preset corrects the gap filler's image: its reach (on the regression's lattice)
         # makes that image equal the single-process one; the network's context is within it
         self.alignment = DEFAULT_CELL
-        self.overlap = aligned(max(reach(True, True), self.tile_overlap), self.alignment)
+        self.overlap = aligned(max(reach(True, True), self.tile_overlap) + mask_overlap, self.alignment)
 
     def run_tile(self, bounds, folder):
         from ..core.reporting import SilentReporter
         from ..core.seq2seq import seq2seq
 
-        seq2seq(self.s2, self.masks, folder, s1_paths=self.s1 or None, extent=bounds, device=self.device,
-                seed=self.seed, tile_size=self.tile_size, tile_overlap=self.tile_overlap, max_days=self.max_days,
-                raw_output=self.raw_output, memory_mb=self.memory_mb, threads=self.threads,
-                reporter=SilentReporter(), harmonize=self.harmonize, **self.schedule)
+        with masks_for_tile(self, bounds) as masks:
+            seq2seq(self.s2, masks, folder, s1_paths=self.s1 or None, extent=bounds, device=self.device,
+                    seed=self.seed, tile_size=self.tile_size, tile_overlap=self.tile_overlap,
+                    max_days=self.max_days, raw_output=self.raw_output, memory_mb=self.memory_mb,
+                    threads=self.threads, reporter=SilentReporter(), harmonize=self.harmonize, **self.schedule)
         return {key: os.path.join(folder, os.path.basename(path)) for key, path in self.outputs.items()}
 
 

@@ -252,8 +252,13 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
             return "auto"
         return HARMONIZE_OPTIONS[self.parameterAsEnum(parameters, HARMONIZE, context)][0]
 
+    #: name of the cloud-mask method parameter of algorithms that compute masks when none are given
+    #: (an algorithm whose own METHOD means something else names it otherwise)
+    MASK_METHOD_PARAMETER = METHOD
+
     def add_cloudmask_parameters(self, advanced):
-        """THRESHOLD, AVERAGE_OVER and DILATION_SIZE (s2cloudless post-processing)."""
+        """THRESHOLD, AVERAGE_OVER and DILATION_SIZE (s2cloudless post-processing); with
+        ``advanced``, also the mask method (:attr:`MASK_METHOD_PARAMETER`)."""
         parameters = (
             QgsProcessingParameterNumber(THRESHOLD, "Cloud probability threshold",
                                          QgsProcessingParameterNumber.Type.Double, 0.4, minValue=0.0, maxValue=1.0),
@@ -266,8 +271,8 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
             # algorithms that compute masks when none are given: which method (the SCL needs its
             # layers, so it is made with cloudmask_series and given as MASK_LAYERS)
             parameters = (QgsProcessingParameterEnum(
-                METHOD, "Cloud mask method when no masks are given", [label for _, label in MASK_METHODS],
-                defaultValue=AUTO_METHOD),) + parameters
+                self.MASK_METHOD_PARAMETER, "Cloud mask method when no masks are given",
+                [label for _, label in MASK_METHODS], defaultValue=AUTO_METHOD),) + parameters
         for parameter in parameters:
             if advanced:
                 self.add_advanced_parameter(parameter)
@@ -283,10 +288,10 @@ class S2CloudFreeAlgorithm(QgsProcessingAlgorithm):
             optional=True))
 
     def mask_method(self, parameters, context):
-        """The METHOD chosen (its default when not given); s2cloudless for algorithms without one."""
-        if self.parameterDefinition(METHOD) is None:
+        """The mask method chosen (its default when not given); s2cloudless for algorithms without one."""
+        if self.parameterDefinition(self.MASK_METHOD_PARAMETER) is None:
             return "s2cloudless"
-        return MASK_METHODS[self.parameterAsEnum(parameters, METHOD, context)][0]
+        return MASK_METHODS[self.parameterAsEnum(parameters, self.MASK_METHOD_PARAMETER, context)][0]
 
     def scl_classes(self, parameters, context):
         from ..core.scl_mask import parse_classes

@@ -65,6 +65,8 @@ def parse_sigmas(text):
 
 
 class GapFillAlgorithm(S2CloudFreeAlgorithm):
+    MASK_METHOD_PARAMETER = "MASK_METHOD"  # METHOD is the gap filler's own
+
     def name(self):
         return "gapfill"
 

@@ -140,3 +140,22 @@ def test_run_logs_reach_the_log_messages_panel_in_the_desktop_application():
         log.messageReceived.disconnect(keep)
     assert [r for r in received if r[1] == LOG_TAB] == [("the mask covers 3 of 4 layers", LOG_TAB, Qgis.Warning)]
     assert QgsApplication.platform() != "desktop"
+
+
+def test_every_mask_method_parameter_offers_the_mask_methods(s2cf_provider):
+    """An algorithm's own METHOD must not stand in for the cloud-mask method (gapfill's did)."""
+    from qgis.core import QgsApplication
+
+    from s2cloudfree.processing_provider.algorithm_base import MASK_METHODS
+
+    labels = [label for _, label in MASK_METHODS]
+    checked = 0
+    for algorithm in QgsApplication.processingRegistry().providerById("s2cloudfree").algorithms():
+        if not hasattr(algorithm, "MASK_METHOD_PARAMETER"):
+            continue
+        definition = algorithm.parameterDefinition(algorithm.MASK_METHOD_PARAMETER)
+        if definition is None:   # computes no masks (or takes no method): s2cloudless
+            continue
+        assert definition.options() == labels, algorithm.id()
+        checked += 1
+    assert checked >= 7

@@ -182,7 +182,7 @@ def test_a_killed_worker_loses_no_tile(sample, tmp_path):
 
 def test_wrong_parameters_are_refused(sample, tmp_path):
     with pytest.raises(InputError, match="MASK_LAYERS, one per S2 layer"):
-        make_job("mosaic", values_of(S2_LAYERS=sample.s2, OUTPUT=str(tmp_path / "m.tif")))
+        make_job("mosaic", values_of(S2_LAYERS=sample.s2, MASK_LAYERS=sample.masks[:2], OUTPUT=str(tmp_path / "m.tif")))
     with pytest.raises(InputError, match="least_cloudy chooses one date over the whole region"):
         make_job("mosaic", values_of(S2_LAYERS=sample.s2, MASK_LAYERS=sample.masks, FALLBACK="2",
                                      OUTPUT=str(tmp_path / "m.tif")))
@@ -194,7 +194,8 @@ def test_wrong_parameters_are_refused(sample, tmp_path):
     # the command line says what is wrong and exits 2
     env = dict(os.environ, PYTHONPATH=str(ROOT / ".dev" / "plugins"))
     done = subprocess.run([sys.executable, "-m", "s2cloudfree.batch", "mosaic", f"S2_LAYERS={sample.s2[0]}",
-                           f"OUTPUT={tmp_path / 'm.tif'}"], capture_output=True, text=True, env=env, check=False)
+                           f"S2_LAYERS={sample.s2[1]}", f"MASK_LAYERS={sample.masks[0]}", f"OUTPUT={tmp_path / 'm.tif'}"],
+                          capture_output=True, text=True, env=env, check=False)
     assert done.returncode == 2 and "MASK_LAYERS" in done.stderr
 
 
@@ -336,3 +337,33 @@ def test_assembly_with_overviews_is_quiet_and_exact(client, tmp_path, capfd):
         for factor in [1] + made.overviews(1):
             shape = (made.count, made.height // factor, made.width // factor)
             assert np.array_equal(made.read(out_shape=shape), ref.read(out_shape=shape)), factor
+
+
+def test_masks_computed_in_each_tile_equal_one_process(sample, client, tmp_path):
+    """Without MASK_LAYERS each tile computes s2cloudless masks for its window (plus the masks' own
+    overlap) as the Processing algorithms compute them for the whole region: mosaic and gap filler
+    bit for bit the single-process results."""
+    from s2cloudfree.core.gapfill_files import gapfill
+    from s2cloudfree.core.mosaic import mosaic
+    from s2cloudfree.core.series_masks import CloudMaskSettings, series_masks
+
+    values = values_of(S2_LAYERS=sample.s2, OUTPUT=str(tmp_path / "mosaic.tif"))
+    job = make_job("mosaic", values)
+    assert job.overlap == 6                      # AVERAGE_OVER 4 + DILATION_SIZE 2
+    assert not run(job, values, TILE, client=client, log=lambda m: None)["failed"]
+    filled = values_of(S2_LAYERS=sample.s2, MASK_METHOD="0", OUTPUT_FOLDER=str(tmp_path / "filled"))
+    job = make_job("gapfill", filled)
+    assert job.overlap == 96                     # the reach (86 px) + the masks' 6 px, up to the 16 px lattice
+    assert not run(job, filled, TILE, client=client, log=lambda m: None)["failed"]
+    with series_masks(sample.s2, None, settings=CloudMaskSettings(method="auto"), reporter=SilentReporter()) \
+            as (masks, _):
+        mosaic(sample.s2, masks, str(tmp_path / "ref.tif"), reporter=SilentReporter(), threads=1)
+        gapfill(sample.s2, masks, str(tmp_path / "ref"), reporter=SilentReporter(), threads=1, estimate=False)
+    assert_same_raster(tmp_path / "mosaic.tif", tmp_path / "ref.tif")
+    for s2 in sample.s2:
+        name = Path(s2).stem + "_gapfilled.tif"
+        assert_same_raster(tmp_path / "filled" / name, tmp_path / "ref" / name)
+    with pytest.raises(InputError, match="without MASK_LAYERS, batch runs compute s2cloudless masks"):
+        make_job("mosaic", values_of(S2_LAYERS=sample.s2, METHOD="2", OUTPUT=str(tmp_path / "x.tif")))
+    with pytest.raises(InputError, match="MASK_LAYERS, one per S2 layer"):
+        make_job("leastcloudy", values_of(S2_LAYERS=sample.s2, OUTPUT=str(tmp_path / "x.tif")))

@@ -367,7 +367,7 @@ def test_processing_without_masks_uses_s2cloudless_with_the_given_settings(s2cf_
     s2 = sample.s2[:4]
     feedback = QgsProcessingFeedback()
     default = _process({"S2_LAYERS": s2, "EXTENT": extent, "OUTPUT_FOLDER": str(tmp_path / "a")}, feedback)
-    assert "computing cloud masks with s2cloudless (threshold 0.4" in feedback.textLog()
+    assert "s2cloudless masks, as the layer is Level-1C" in feedback.textLog()  # MASK_METHOD automatic
     never = _process({"S2_LAYERS": s2, "EXTENT": extent, "THRESHOLD": 1.0, "OUTPUT_FOLDER": str(tmp_path / "b")})
     assert len(default["OUTPUT_LAYERS"]) == len(never["OUTPUT_LAYERS"]) == 4
     assert default["FILLED_PIXELS"] > 0
@@ -376,3 +376,28 @@ def test_processing_without_masks_uses_s2cloudless_with_the_given_settings(s2cf_
         assert out.shape == (38, 48)
         window = from_bounds(*out.bounds, transform=src.transform)
         assert np.array_equal(out.read(), src.read(window=window))
+
+
+def test_the_mask_method_is_its_own_parameter(s2cf_provider, sample, tmp_path):
+    """METHOD is the gap filler's (rbf / linear); the masks computed without MASK_LAYERS follow
+    MASK_METHOD. Before, linear read as 'Sen2Cor scene classification' and failed."""
+    from qgis.core import QgsApplication, QgsProcessingFeedback
+
+    from s2cloudfree.processing_provider.algorithm_base import AUTO_METHOD, MASK_METHODS
+
+    defs = {d.name(): d for d in QgsApplication.processingRegistry().algorithmById(
+        "s2cloudfree:gapfill").parameterDefinitions()}
+    assert defs["MASK_METHOD"].options() == [label for _, label in MASK_METHODS]
+    assert defs["MASK_METHOD"].defaultValue() == AUTO_METHOD
+    b = sample.grid.bounds
+    extent = f"{b[0] + 200},{b[0] + 520},{b[3] - 420},{b[3] - 100} [EPSG:32631]"
+    feedback = QgsProcessingFeedback()
+    linear = _process({"S2_LAYERS": sample.s2[:3], "EXTENT": extent, "METHOD": 1,
+                       "OUTPUT_FOLDER": str(tmp_path / "linear")}, feedback)
+    assert "s2cloudless masks, as the layer is Level-1C" in feedback.textLog()
+    with rasterio.open(linear["OUTPUT_LAYERS"][0]) as ds:
+        assert ds.tags()["S2CF_METHOD"] == "linear"
+    feedback = QgsProcessingFeedback()
+    _process({"S2_LAYERS": sample.s2[:3], "EXTENT": extent, "METHOD": 1, "MASK_METHOD": 0,
+              "OUTPUT_FOLDER": str(tmp_path / "s2cloudless")}, feedback)
+    assert "computing cloud masks with s2cloudless (threshold 0.4" in feedback.textLog()
