@@ -11,6 +11,8 @@ import contextlib
 import os
 
 from ..core.errors import InputError
+from ..core.mask_method import METHODS
+from ..core.seq2point import PRECISIONS
 from .tiling import aligned
 
 #: Processing enum values (index or name) -> core names.
@@ -18,10 +20,10 @@ MOSAIC_FALLBACKS = ("nodata", "constant", "least_cloudy")
 GAPFILL_METHODS = ("rbf", "linear")
 NEVER_CLEAR = ("local", "nodata")
 HARMONIZE = ("auto", "on", "off")
-MASK_METHODS = ("s2cloudless", "scl", "csmask", "auto")
+MASK_METHODS = METHODS
 SEQ2SEQ_PRESETS = ("fast", "paper")
 SEQ2POINT_SELECTIONS = ("first", "least_cloudy", "nearest")
-SEQ2POINT_PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+SEQ2POINT_PRECISIONS = PRECISIONS
 
 
 class Parameters:
@@ -88,7 +90,7 @@ class Parameters:
 
     def series_with_masks(self, computed=False):
         """S2_LAYERS and MASK_LAYERS, one mask per layer. With ``computed``, MASK_LAYERS may be left
-        out: masks are then computed in each tile (see :meth:`computed_masks`)."""
+        out: masks are then computed in each tile (see :meth:`mask_source`)."""
         s2 = self.paths("S2_LAYERS", required=True)
         masks = self.paths("MASK_LAYERS")
         if len(masks) != len(s2) and (masks or not computed):
@@ -98,15 +100,28 @@ class Parameters:
                                 else "."))
         return s2, masks
 
-    def computed_masks(self, s2, harmonize, method_name="METHOD"):
-        """(CloudMaskSettings, overlap in px) for masks computed in each tile when MASK_LAYERS is
-        not given: s2cloudless with THRESHOLD, AVERAGE_OVER and DILATION_SIZE, as the Processing
-        algorithm computes them. METHOD automatic (its default) is accepted when it means
+    def per_date_outputs(self, s2, suffix):
+        """{key: path} of one output per S2 layer in OUTPUT_FOLDER, '<input stem><suffix>.tif'."""
+        folder = os.path.abspath(self.text("OUTPUT_FOLDER", required=True))
+        stems = [os.path.splitext(os.path.basename(path))[0] for path in s2]
+        if len(set(stems)) != len(stems):
+            raise InputError(f"{self.algorithm}: batch runs need S2 layers with different file names.")
+        return {f"{stem}{suffix}": os.path.join(folder, f"{stem}{suffix}.tif") for stem in stems}
+
+    def mask_source(self, s2, masks, harmonize, method_name="METHOD"):
+        """(CloudMaskSettings or None, extra overlap in px). With MASK_LAYERS: None and 0 (the mask
+        settings are then not used, as in the Processing algorithm). Without: s2cloudless masks
+        computed in each tile with THRESHOLD, AVERAGE_OVER and DILATION_SIZE, as the Processing
+        algorithm computes them; the mask method automatic (its default) is accepted when it means
         s2cloudless for every layer; ukis-csmask masks are not tiled."""
         from ..core.cloudmask import overlap_for
         from ..core.mask_method import choose_method
         from ..core.series_masks import CloudMaskSettings
 
+        if masks:
+            for name in (method_name, "THRESHOLD", "AVERAGE_OVER", "DILATION_SIZE"):
+                self._get(name)
+            return None, 0
         method = self.choice(method_name, MASK_METHODS, "auto")
         settings = CloudMaskSettings(threshold=self.number("THRESHOLD", 0.4),
                                      average_over=self.number("AVERAGE_OVER", 4, int),
@@ -122,23 +137,6 @@ class Parameters:
             raise InputError(f"{self.algorithm}: without MASK_LAYERS, batch runs compute s2cloudless masks ({method_name} "
                              "0, or automatic on Level-1C layers); give MASK_LAYERS for the other methods.")
         return settings, overlap_for(settings.average_over, settings.dilation_size)
-
-    def per_date_outputs(self, s2, suffix):
-        """{key: path} of one output per S2 layer in OUTPUT_FOLDER, '<input stem><suffix>.tif'."""
-        folder = os.path.abspath(self.text("OUTPUT_FOLDER", required=True))
-        stems = [os.path.splitext(os.path.basename(path))[0] for path in s2]
-        if len(set(stems)) != len(stems):
-            raise InputError(f"{self.algorithm}: batch runs need S2 layers with different file names.")
-        return {f"{stem}{suffix}": os.path.join(folder, f"{stem}{suffix}.tif") for stem in stems}
-
-    def mask_source(self, s2, masks, harmonize, method_name="METHOD"):
-        """(CloudMaskSettings or None, extra overlap): None and 0 when MASK_LAYERS are given (the
-        mask settings are then not used, as in the Processing algorithm)."""
-        if masks:
-            for name in (method_name, "THRESHOLD", "AVERAGE_OVER", "DILATION_SIZE"):
-                self._get(name)
-            return None, 0
-        return self.computed_masks(s2, harmonize, method_name)
 
     def check_all_used(self):
         unknown = sorted(set(self.values) - self.used)

@@ -31,7 +31,7 @@ from plugin_link import make_plugin_importable  # noqa: E402
 #: Where texts are marked in the source with ``tr("...")`` or ``translatable("...")``.
 SOURCE_FOLDERS = ("ui", "processing_provider")
 SOURCE_FILES = ("plugin.py",)
-MARKERS = ("tr", "translate", "translatable")
+MARKERS = ("tr", "translatable")
 
 
 def source_files():
